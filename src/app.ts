@@ -1,0 +1,21 @@
+import { Hono } from 'hono';
+import type { Config } from './config.js';
+import { checkDatabase, type Database } from './db/client.js';
+
+export interface AppDeps {
+  db: Database;
+  dbKind: 'pglite' | 'postgres';
+  config: Config;
+  /** The clock, replaceable in tests. */
+  now?: () => Date;
+}
+
+/** The one HTTP app: health, the meetings API, the web pages (and, on Node, the Slack endpoint). */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.get('/healthz', async (c) => {
+    const database = await checkDatabase(deps.db);
+    return c.json({ status: database.ok ? 'ok' : 'degraded', database: { kind: deps.dbKind, ...database } }, database.ok ? 200 : 503);
+  });
+  return app;
+}

@@ -1,0 +1,63 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import { bookings, meetingParticipants, meetingTypes } from '../db/schema.js';
+import type { Tx } from '../db/tenant.js';
+
+export type BookingRow = typeof bookings.$inferSelect;
+
+export interface BookingParticipant {
+  id: string;
+  role: 'organizer' | 'host' | 'guest';
+  slackUserId: string | null;
+  guestName: string | null;
+  guestEmail: string | null;
+}
+
+/** A booking as every caller sees it: the row, its type's name and who is in it. */
+export interface Booking extends BookingRow {
+  meetingTypeName: string;
+  durationMinutes: number;
+  participants: BookingParticipant[];
+}
+
+const roleOrder = { organizer: 0, host: 1, guest: 2 } as const;
+
+export async function loadBookings(tx: Tx, rows: BookingRow[]): Promise<Booking[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const typeIds = [...new Set(rows.map((r) => r.meetingTypeId))];
+  const [participants, types] = await Promise.all([
+    tx
+      .select({
+        id: meetingParticipants.id,
+        bookingId: meetingParticipants.bookingId,
+        role: meetingParticipants.role,
+        slackUserId: meetingParticipants.slackUserId,
+        guestName: meetingParticipants.guestName,
+        guestEmail: meetingParticipants.guestEmail,
+      })
+      .from(meetingParticipants)
+      .where(inArray(meetingParticipants.bookingId, ids))
+      .orderBy(asc(meetingParticipants.createdAt), asc(meetingParticipants.id)),
+    tx.select({ id: meetingTypes.id, name: meetingTypes.name }).from(meetingTypes).where(inArray(meetingTypes.id, typeIds)),
+  ]);
+  const typeNames = new Map(types.map((t) => [t.id, t.name]));
+  return rows.map((row) => ({
+    ...row,
+    meetingTypeName: typeNames.get(row.meetingTypeId) ?? '',
+    durationMinutes: Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000),
+    participants: participants
+      .filter((p) => p.bookingId === row.id)
+      .map(({ bookingId: _bookingId, ...p }) => p)
+      .sort((a, b) => roleOrder[a.role] - roleOrder[b.role]),
+  }));
+}
+
+export async function loadBooking(tx: Tx, id: string): Promise<Booking | undefined> {
+  const rows = await tx.select().from(bookings).where(eq(bookings.id, id));
+  return (await loadBookings(tx, rows))[0];
+}
+
+/** Slack members in the booking (organizer first). */
+export function memberIds(booking: Pick<Booking, 'participants'>): string[] {
+  return booking.participants.filter((p) => p.slackUserId).map((p) => p.slackUserId!);
+}

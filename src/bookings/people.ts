@@ -1,0 +1,89 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import { defaultSchedule, hostScheduleSchema, timeZoneSchema, type DateOverride, type HostSchedule, type WeeklyRule } from '../core/availability/index.js';
+import { personIdSchema } from '../core/bookings/schemas.js';
+import { availabilitySchedules, users } from '../db/schema.js';
+import type { Tx } from '../db/tenant.js';
+import { NotFoundError } from './errors.js';
+import { parseInput } from './validate.js';
+import { z } from 'zod';
+
+export type Person = typeof users.$inferSelect;
+
+const personSchema = z.object({
+  slackUserId: personIdSchema,
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(320).nullish(),
+  timeZone: timeZoneSchema,
+});
+
+/** Records a Slack member as last seen (users.info, or the API registering one). */
+export async function upsertPerson(tx: Tx, teamId: string, input: z.input<typeof personSchema>): Promise<Person> {
+  const person = parseInput(personSchema, input);
+  const [row] = await tx
+    .insert(users)
+    .values({ teamId, slackUserId: person.slackUserId, name: person.name, email: person.email ?? null, timeZone: person.timeZone })
+    .onConflictDoUpdate({
+      target: [users.teamId, users.slackUserId],
+      set: { name: person.name, email: person.email ?? null, timeZone: person.timeZone, updatedAt: sql`now()` },
+    })
+    .returning();
+  return row!;
+}
+
+export async function getPeople(tx: Tx, ids: readonly string[], field = 'hostIds'): Promise<Map<string, Person>> {
+  const unique = [...new Set(ids)];
+  const rows = unique.length ? await tx.select().from(users).where(inArray(users.slackUserId, unique)) : [];
+  const found = new Map(rows.map((r) => [r.slackUserId, r]));
+  const missing = unique.find((id) => !found.has(id));
+  if (missing) throw new NotFoundError('person', missing, field);
+  return found;
+}
+
+export async function getPerson(tx: Tx, id: string, field = 'personId'): Promise<Person> {
+  return (await getPeople(tx, [id], field)).get(id)!;
+}
+
+/** Each person's schedule; someone who never set hours works Monday to Friday, 9 to 5, in their own zone. */
+export async function getSchedules(tx: Tx, people: Map<string, Person>): Promise<Map<string, HostSchedule>> {
+  const ids = [...people.keys()];
+  const rows = ids.length ? await tx.select().from(availabilitySchedules).where(inArray(availabilitySchedules.slackUserId, ids)) : [];
+  const stored = new Map(rows.map((r) => [r.slackUserId, r]));
+  const schedules = new Map<string, HostSchedule>();
+  for (const [id, person] of people) {
+    const row = stored.get(id);
+    schedules.set(
+      id,
+      row ? { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides } : defaultSchedule(id, person.timeZone),
+    );
+  }
+  return schedules;
+}
+
+export async function getSchedule(tx: Tx, id: string): Promise<HostSchedule & { isDefault: boolean }> {
+  const person = await getPerson(tx, id);
+  const [row] = await tx.select().from(availabilitySchedules).where(eq(availabilitySchedules.slackUserId, id));
+  if (!row) return { ...defaultSchedule(id, person.timeZone), isDefault: true };
+  return { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides, isDefault: false };
+}
+
+export interface ScheduleInput {
+  timeZone: string;
+  rules: WeeklyRule[];
+  overrides: DateOverride[];
+}
+
+/** Replaces a person's weekly hours, time zone and date overrides in one write. */
+export async function replaceSchedule(tx: Tx, teamId: string, id: string, input: ScheduleInput): Promise<HostSchedule> {
+  await getPerson(tx, id);
+  const schedule = parseInput(hostScheduleSchema, { hostId: id, ...input }) as HostSchedule;
+  const overrides = [...schedule.overrides].sort((a, b) => a.date.localeCompare(b.date));
+  await tx
+    .insert(availabilitySchedules)
+    .values({ teamId, slackUserId: id, timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides })
+    .onConflictDoUpdate({
+      target: [availabilitySchedules.teamId, availabilitySchedules.slackUserId],
+      set: { timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides, updatedAt: sql`now()` },
+    });
+  return { ...schedule, overrides };
+}
+

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optional.pipe(z.url({ error: 'PUBLIC_URL must be a URL such as https://meet.example.com' }).optional()),
+  DATABASE_URL: optional,
+  DATA_DIR: z.string().default('./.data'),
+  SLACK_BOT_TOKEN: optional,
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_APP_TOKEN: optional,
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  TWILIO_ACCOUNT_SID: optional,
+  TWILIO_API_KEY: optional,
+  TWILIO_API_SECRET: optional,
+  TWILIO_AUTH_TOKEN: optional,
+  TWILIO_API_URL: z.url().default('https://video.twilio.com'),
+  LINK_SECRET: optional,
+});
+
+export interface Config {
+  port: number;
+  publicUrl: string;
+  databaseUrl?: string;
+  dataDir: string;
+  linkSecret: string;
+  slack: {
+    botToken?: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl: string;
+  };
+  twilio: {
+    accountSid?: string;
+    apiKey?: string;
+    apiSecret?: string;
+    authToken?: string;
+    apiUrl: string;
+  };
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment; LINK_SECRET, when unset, is generated once and kept under DATA_DIR. */
+export async function loadConfig(env: Record<string, string | undefined> = process.env): Promise<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    linkSecret: e.LINK_SECRET ?? (await storedSecret(dataDir, 'link-secret')),
+    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: withSlash(e.SLACK_API_URL) },
+    twilio: {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      apiKey: e.TWILIO_API_KEY,
+      apiSecret: e.TWILIO_API_SECRET,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
+    },
+  };
+}
+
+/** One line for each part that is not configured, said once at start-up. */
+export function describeMissing(config: Config): string[] {
+  const lines: string[] = [];
+  const { slack, twilio } = config;
+  if (!slack.botToken || (!slack.signingSecret && !slack.appToken)) {
+    lines.push('Slack: not configured, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)');
+  }
+  const missingTwilio = (['TWILIO_ACCOUNT_SID', 'TWILIO_API_KEY', 'TWILIO_API_SECRET', 'TWILIO_AUTH_TOKEN'] as const).filter(
+    (name) => !{ TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_API_KEY: twilio.apiKey, TWILIO_API_SECRET: twilio.apiSecret, TWILIO_AUTH_TOKEN: twilio.authToken }[name],
+  );
+  if (missingTwilio.length) lines.push(`Twilio Video: not configured, set ${missingTwilio.join(', ')}; join links open but calls cannot start`);
+  return lines;
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+async function storedSecret(dataDir: string, name: string): Promise<string> {
+  const path = join(dataDir, name);
+  try {
+    const value = (await readFile(path, 'utf8')).trim();
+    if (value.length >= 32) return value;
+  } catch {
+    // first start: generate below
+  }
+  await mkdir(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(path, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,78 @@
+/** A weekly working range in the host's own time zone. */
+export interface WeeklyRule {
+  /** RFC 5545 RRULE body without DTSTART, e.g. "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR". */
+  rrule: string;
+  /** Local start "HH:MM". */
+  start: string;
+  /** Local end "HH:MM"; "23:59" means the end of the day; an end at or before start crosses midnight. */
+  end: string;
+  /**
+   * Optional local date "YYYY-MM-DD" the rule starts on (its DTSTART): no earlier date matches,
+   * and INTERVAL counts from it. Without it the rule has no start and INTERVAL counts from
+   * 2024-01-01.
+   */
+  anchorDate?: string;
+}
+
+export interface LocalRange {
+  start: string;
+  end: string;
+}
+
+/** Replaces the weekly rules on one local date: other hours, or an empty list for a day off. */
+export interface DateOverride {
+  /** Local date "YYYY-MM-DD". */
+  date: string;
+  ranges: LocalRange[];
+}
+
+export interface HostSchedule {
+  hostId: string;
+  /** IANA time zone, e.g. "Europe/London". */
+  timeZone: string;
+  rules: WeeklyRule[];
+  overrides: DateOverride[];
+}
+
+export interface Interval {
+  start: Date;
+  end: Date;
+}
+
+/** An existing confirmed booking of the host, with the buffers it was booked with (minutes). */
+export interface BusyInterval extends Interval {
+  bufferBeforeMinutes?: number;
+  bufferAfterMinutes?: number;
+}
+
+export interface SlotRules {
+  durationMinutes: number;
+  /** Grid of start times, in minutes, aligned to the local working range start. */
+  slotIntervalMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  minimumNoticeMinutes: number;
+  /** How many days ahead of `now` a slot may start. */
+  bookingHorizonDays: number;
+  /** Most bookings a host may have on one local day; null = no limit. */
+  dailyLimit: number | null;
+}
+
+export interface SlotQuery extends SlotRules {
+  now: Date;
+  /** Window to search, UTC instants (inclusive start, exclusive end). */
+  from: Date;
+  to: Date;
+}
+
+export interface HostAvailabilityInput {
+  schedule: HostSchedule;
+  busy: BusyInterval[];
+}
+
+export interface Slot {
+  start: Date;
+  end: Date;
+  /** Hosts free for the whole slot. */
+  hostIds: string[];
+}

@@ -1,0 +1,84 @@
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  /** Where the data lives, without credentials: a directory or host/database. */
+  location: string;
+  close(): Promise<void>;
+  /** PGlite only: the data directory as a tarball. */
+  dump?: () => Promise<Blob>;
+}
+
+export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+export interface OpenDatabaseOptions {
+  /** Postgres connection string; without it, embedded PGlite. */
+  url?: string;
+  /** PGlite data directory; "memory://" keeps it in memory. */
+  dataDir?: string;
+  /** PGlite: start from a dump of a data directory (tests use a migrated snapshot). */
+  snapshot?: Blob;
+  /** Pool size for postgres.js. */
+  max?: number;
+  migrate?: boolean;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const handle = options.url ? await openPostgres(options.url, options.max ?? 10) : await openPglite(options.dataDir ?? 'memory://', options.snapshot);
+  if (options.migrate !== false) await runMigrations(handle);
+  return handle;
+}
+
+async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, { max, onnotice: () => {} });
+  const parsed = new URL(url);
+  return {
+    db: drizzle(client, { schema }) as unknown as Database,
+    kind: 'postgres',
+    location: `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string, snapshot?: Blob): Promise<DatabaseHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const client = await PGlite.create(dataDir, { extensions: { btree_gist }, loadDataDir: snapshot });
+  return {
+    dump: () => client.dumpDataDir('none'),
+    db: drizzle(client, { schema }) as unknown as Database,
+    kind: 'pglite',
+    location: dataDir,
+    close: () => client.close(),
+  };
+}
+
+async function runMigrations(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === 'pglite') {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(handle.db as never, { migrationsFolder });
+  } else {
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    await migrate(handle.db as never, { migrationsFolder });
+  }
+}
+
+export async function checkDatabase(db: Database): Promise<{ ok: true; latencyMs: number } | { ok: false; error: string }> {
+  const started = performance.now();
+  try {
+    await db.execute(sql`select 1`);
+    return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,273 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  check,
+  foreignKey,
+} from 'drizzle-orm/pg-core';
+import type { DateOverride, WeeklyRule } from '../core/availability/types.js';
+
+/** Postgres tstzrange, written as '[start,end)'. The app only writes it; reads go through starts_at/ends_at. */
+const tstzrange = customType<{ data: string; driverData: string }>({
+  dataType: () => 'tstzrange',
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const bookingStatus = pgEnum('booking_status', ['confirmed', 'cancelled']);
+export const bookingSource = pgEnum('booking_source', ['slack', 'api']);
+export const participantRole = pgEnum('participant_role', ['organizer', 'host', 'guest']);
+export const roomStatus = pgEnum('room_status', ['pending', 'in-progress', 'completed', 'failed']);
+
+/** A Slack workspace: the tenant. */
+export const teams = pgTable('teams', {
+  id: text('id').primaryKey(),
+  name: text('name'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A Slack member, as last seen through users.info (or registered through the API). */
+export const users = pgTable(
+  'users',
+  {
+    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    slackUserId: text('slack_user_id').notNull(),
+    name: text('name').notNull(),
+    email: text('email'),
+    timeZone: text('time_zone').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.slackUserId] })],
+);
+
+export const meetingTypes = pgTable(
+  'meeting_types',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    slotIntervalMinutes: integer('slot_interval_minutes').notNull(),
+    bufferBeforeMinutes: integer('buffer_before_minutes').notNull().default(0),
+    bufferAfterMinutes: integer('buffer_after_minutes').notNull().default(0),
+    minimumNoticeMinutes: integer('minimum_notice_minutes').notNull().default(60),
+    bookingHorizonDays: integer('booking_horizon_days').notNull().default(60),
+    dailyLimit: integer('daily_limit'),
+    joinOpensMinutesBefore: integer('join_opens_minutes_before').notNull().default(10),
+    joinClosesMinutesAfter: integer('join_closes_minutes_after').notNull().default(30),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('meeting_types_team_name_key').on(t.teamId, t.name),
+    check('meeting_types_duration_check', sql`${t.durationMinutes} > 0 and ${t.durationMinutes} <= 1440`),
+    check('meeting_types_interval_check', sql`${t.slotIntervalMinutes} > 0 and ${t.slotIntervalMinutes} <= 1440`),
+    check(
+      'meeting_types_buffers_check',
+      sql`${t.bufferBeforeMinutes} >= 0 and ${t.bufferAfterMinutes} >= 0 and ${t.minimumNoticeMinutes} >= 0`,
+    ),
+    check('meeting_types_horizon_check', sql`${t.bookingHorizonDays} > 0`),
+    check('meeting_types_daily_limit_check', sql`${t.dailyLimit} is null or ${t.dailyLimit} > 0`),
+  ],
+);
+
+/** A person's working hours: weekly RRULE ranges and date overrides in their own time zone. */
+export const availabilitySchedules = pgTable(
+  'availability_schedules',
+  {
+    teamId: text('team_id').notNull(),
+    slackUserId: text('slack_user_id').notNull(),
+    timeZone: text('time_zone').notNull(),
+    weeklyRules: jsonb('weekly_rules').$type<WeeklyRule[]>().notNull(),
+    dateOverrides: jsonb('date_overrides').$type<DateOverride[]>().notNull().default([]),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.slackUserId] }),
+    foreignKey({ columns: [t.teamId, t.slackUserId], foreignColumns: [users.teamId, users.slackUserId] }).onDelete('cascade'),
+  ],
+);
+
+export const bookings = pgTable(
+  'bookings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    meetingTypeId: uuid('meeting_type_id').notNull().references(() => meetingTypes.id),
+    organizerId: text('organizer_id').notNull(),
+    title: text('title').notNull(),
+    notes: text('notes'),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    bufferBeforeMinutes: integer('buffer_before_minutes').notNull().default(0),
+    bufferAfterMinutes: integer('buffer_after_minutes').notNull().default(0),
+    status: bookingStatus('status').notNull().default('confirmed'),
+    cancelReason: text('cancel_reason'),
+    cancelledBy: text('cancelled_by'),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    rescheduledFromId: uuid('rescheduled_from_id'),
+    rescheduledToId: uuid('rescheduled_to_id'),
+    source: bookingSource('source').notNull(),
+    slackChannelId: text('slack_channel_id'),
+    slackMessageTs: text('slack_message_ts'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('bookings_team_starts_idx').on(t.teamId, t.startsAt),
+    index('bookings_rescheduled_from_idx').on(t.rescheduledFromId),
+    check('bookings_time_check', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+/**
+ * Who is in a booking. Hosts and the organizer are Slack members whose time the booking holds:
+ * `blocked` is the booking's time widened by its buffers, and `holds_time` stays true while the
+ * booking is confirmed. The exclusion constraint on these two columns (see the custom migration)
+ * is what makes a double booking impossible.
+ */
+export const meetingParticipants = pgTable(
+  'meeting_participants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    bookingId: uuid('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    role: participantRole('role').notNull(),
+    slackUserId: text('slack_user_id'),
+    guestName: text('guest_name'),
+    guestEmail: text('guest_email'),
+    blocked: tstzrange('blocked'),
+    holdsTime: boolean('holds_time').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('meeting_participants_booking_idx').on(t.bookingId),
+    index('meeting_participants_user_idx').on(t.teamId, t.slackUserId),
+    check(
+      'meeting_participants_identity_check',
+      sql`(${t.slackUserId} is not null) or (${t.guestName} is not null and ${t.role} = 'guest')`,
+    ),
+    check('meeting_participants_holds_check', sql`not ${t.holdsTime} or (${t.slackUserId} is not null and ${t.blocked} is not null)`),
+  ],
+);
+
+export const meetingRooms = pgTable(
+  'meeting_rooms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    bookingId: uuid('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull().default('twilio'),
+    providerRoomId: text('provider_room_id'),
+    uniqueName: text('unique_name').notNull(),
+    status: roomStatus('status').notNull().default('pending'),
+    participantCount: integer('participant_count').notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    durationSeconds: integer('duration_seconds'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('meeting_rooms_booking_key').on(t.bookingId), uniqueIndex('meeting_rooms_unique_name_key').on(t.uniqueName)],
+);
+
+/** Twilio status callbacks already applied, so a replayed callback changes nothing. */
+export const meetingRoomEvents = pgTable(
+  'meeting_room_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => meetingRooms.id, { onDelete: 'cascade' }),
+    eventKey: text('event_key').notNull(),
+    event: text('event').notNull(),
+    participantIdentity: text('participant_identity'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    payload: jsonb('payload').$type<Record<string, string>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('meeting_room_events_key').on(t.roomId, t.eventKey)],
+);
+
+/** One per create request that carried a key: a retry with the same key returns the same booking. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    teamId: text('team_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    bookingId: uuid('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.key] })],
+);
+
+/** Team API keys for the HTTP API; only a hash of the secret is kept. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash)],
+);
+
+/** Slack scheduled reminder messages, so a cancel or move can delete or replace them. */
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    bookingId: uuid('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    slackUserId: text('slack_user_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    scheduledMessageId: text('scheduled_message_id').notNull(),
+    postAt: timestamp('post_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('reminders_booking_idx').on(t.bookingId)],
+);
+
+export const tenantTables = [
+  'teams',
+  'users',
+  'meeting_types',
+  'availability_schedules',
+  'bookings',
+  'meeting_participants',
+  'meeting_rooms',
+  'meeting_room_events',
+  'idempotency_keys',
+  'api_keys',
+  'reminders',
+] as const;

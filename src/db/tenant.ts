@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from './client.js';
+
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** Either the database or a transaction: what queries run on. */
+export type Queryable = Database | Tx;
+
+export const APP_ROLE = 'meetings_app';
+
+/**
+ * Runs `work` in one transaction confined to `teamId` by row level security: the transaction
+ * switches to the app's role (which cannot bypass RLS, even where the connection is a superuser,
+ * as PGlite's is) and sets the team for this transaction only.
+ */
+export async function withTeam<T>(db: Database, teamId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!teamId) throw new Error('withTeam needs a team id');
+  return db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
+    await tx.execute(sql`select set_config('app.team_id', ${teamId}, true)`);
+    return work(tx);
+  });
+}
+
+/** A transaction as the app's role with no team: it sees only rows a policy opens by other means. */
+export async function withoutTeam<T>(db: Database, settings: Record<string, string>, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
+    for (const [name, value] of Object.entries(settings)) {
+      await tx.execute(sql`select set_config(${name}, ${value}, true)`);
+    }
+    return work(tx);
+  });
+}

@@ -1,0 +1,33 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { ConfigError, describeMissing, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const started = performance.now();
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` });
+  console.log(
+    `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${database.location}` : `Postgres at ${database.location}`}, migrated in ${Math.round(performance.now() - started)} ms`,
+  );
+  for (const line of describeMissing(config)) console.log(line);
+
+  const app = createApp({ db: database.db, dbKind: database.kind, config });
+  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+    console.log(`Listening on http://localhost:${info.port} (public URL ${config.publicUrl})`);
+  });
+
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    server.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

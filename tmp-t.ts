@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+let t0=performance.now();
+const c = await PGlite.create('memory://', { extensions: { btree_gist } });
+console.log('create', performance.now()-t0);
+t0=performance.now();
+const dump = await c.dumpDataDir('none');
+console.log('dump', performance.now()-t0, dump.size);
+t0=performance.now();
+const c2 = await PGlite.create({ loadDataDir: dump, extensions: { btree_gist } });
+await c2.query('select 1');
+console.log('load', performance.now()-t0);
