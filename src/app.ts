@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import type { Config } from './config.js';
 import { checkDatabase, type Database } from './db/client.js';
+import { createMeetingsApi } from './api/index.js';
+import { slackRoutes } from './slack/http.js';
+import { videoPages } from './video/pages.js';
 
 export interface AppDeps {
   db: Database;
@@ -17,5 +20,8 @@ export function createApp(deps: AppDeps): Hono {
     const database = await checkDatabase(deps.db);
     return c.json({ status: database.ok ? 'ok' : 'degraded', database: { kind: deps.dbKind, ...database } }, database.ok ? 200 : 503);
   });
+  app.route('/api/meetings', createMeetingsApi(deps));
+  app.route('/slack', slackRoutes(deps));
+  app.route('/', videoPages(deps));
   return app;
 }
