@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Config } from './config.js';
 import { checkDatabase, type Database } from './db/client.js';
 import { createMeetingsApi } from './api/index.js';
+import { onApiError, onApiNotFound, requestIdMiddleware } from './api/errors.js';
 import { slackRoutes } from './slack/http.js';
 import { videoPages } from './video/pages.js';
 
@@ -27,6 +28,9 @@ export interface RoomEvent {
 /** The one HTTP app: health, the meetings API, the web pages (and, on Node, the Slack endpoint). */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  app.use(requestIdMiddleware());
+  app.onError(onApiError);
+  app.notFound(onApiNotFound);
   app.get('/healthz', async (c) => {
     const database = await checkDatabase(deps.db);
     return c.json({ status: database.ok ? 'ok' : 'degraded', database: { kind: deps.dbKind, ...database } }, database.ok ? 200 : 503);
