@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { DatabaseHandle } from '../../src/db/client.js';
+import { withTeam } from '../../src/db/tenant.js';
+import { SlotTakenError, createBooking, listBookings } from '../../src/bookings/index.js';
+import { databaseKinds, openTestDatabase } from '../support/databases.js';
+import { seedTeam, type SeededTeam } from '../support/fixtures.js';
+import { rawRows } from '../support/sql.js';
+
+const now = new Date('2027-02-26T12:00:00Z');
+
+describe.each(databaseKinds())('double booking on %s', (kind) => {
+  let handle: DatabaseHandle;
+  let team: SeededTeam;
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(kind, { max: 20 });
+    team = await seedTeam(handle.db, 'T0RACE', { U0ANA: 'Europe/London', U0BEN: 'Europe/London' });
+  });
+  afterAll(() => handle?.close());
+
+  it('is refused by the database itself, without the application check', async () => {
+    const attempt = withTeam(handle.db, 'T0RACE', async (tx) => {
+      const ids: string[] = [];
+      for (const start of ['2027-03-01T10:00:00Z', '2027-03-01T10:15:00Z']) {
+        const [row] = await rawRows<{ id: string }>(
+          tx,
+          sql`insert into bookings (team_id, meeting_type_id, organizer_id, title, starts_at, ends_at, source)
+              values ('T0RACE', ${team.types.m30.id}, 'U0ANA', 'raw', ${start}::timestamptz, ${start}::timestamptz + interval '30 minutes', 'api') returning id`,
+        );
+        ids.push(row!.id);
+        await tx.execute(sql`insert into meeting_participants (team_id, booking_id, role, slack_user_id, blocked, holds_time)
+          values ('T0RACE', ${row!.id}, 'organizer', 'U0ANA', tstzrange(${start}::timestamptz, ${start}::timestamptz + interval '30 minutes'), true)`);
+      }
+      return ids;
+    });
+    await expect(attempt).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23P01' }) });
+    const rows = await withTeam(handle.db, 'T0RACE', (tx) => rawRows(tx, sql`select id from bookings`));
+    expect(rows).toEqual([]);
+  });
+
+  it('lets 1 of 50 concurrent overlapping attempts through and answers 49 with a conflict', async () => {
+    // Every attempt passes the application's check before any commits: only the constraint decides.
+    const starts = Array.from({ length: 50 }, () => '2027-03-02T11:00:00Z');
+    const hosts = Array.from({ length: 50 }, (_, i) => (i % 3 === 0 ? ['U0BEN'] : []));
+    const results = await Promise.allSettled(
+      starts.map((start, i) =>
+        createBooking(handle.db, 'T0RACE', { meetingTypeId: team.types.m30.id, organizerId: 'U0ANA', hostIds: hosts[i], start, source: 'api' }, { now }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ok).toHaveLength(1);
+    expect(failed).toHaveLength(49);
+    for (const f of failed) expect(f.reason).toBeInstanceOf(SlotTakenError);
+    const confirmed = await listBookings(handle.db, 'T0RACE', { status: 'confirmed', from: '2027-03-02T00:00:00Z', to: '2027-03-03T00:00:00Z' });
+    expect(confirmed.bookings).toHaveLength(1);
+    const winner = (ok[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof createBooking>>>).value.booking;
+    for (const f of failed) expect((f.reason as SlotTakenError).collisions.map((c) => c.bookingId)).toContain(winner.id);
+  });
+});
