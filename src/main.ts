@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { ConfigError, describeMissing, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 
 async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = await loadConfig();
   const started = performance.now();
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` });
