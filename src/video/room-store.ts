@@ -1,0 +1,143 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { RoomEvent } from '../app.js';
+import type { Database } from '../db/client.js';
+import { meetingRoomEvents, meetingRooms } from '../db/schema.js';
+import { withTeam } from '../db/tenant.js';
+import type { MeetingRoomRow } from './access.js';
+import type { TwilioRoom } from './twilio-rooms.js';
+
+/**
+ * Records the Twilio room a booking's call runs in. A room Twilio made anew after the previous
+ * one ended (same unique name, new sid) starts the row over as pending.
+ */
+export async function recordRoom(db: Database, teamId: string, bookingId: string, room: TwilioRoom, now: Date): Promise<MeetingRoomRow> {
+  return withTeam(db, teamId, async (tx) => {
+    const replaced = sql`${meetingRooms.providerRoomId} is distinct from excluded.provider_room_id and ${meetingRooms.status} in ('completed', 'failed')`;
+    const [row] = await tx
+      .insert(meetingRooms)
+      .values({ teamId, bookingId, provider: 'twilio', providerRoomId: room.sid, uniqueName: room.uniqueName, status: 'pending', updatedAt: now })
+      .onConflictDoUpdate({
+        target: meetingRooms.bookingId,
+        set: {
+          status: sql`case when ${replaced} then 'pending'::room_status else ${meetingRooms.status} end`,
+          participantCount: sql`case when ${replaced} then 0 else ${meetingRooms.participantCount} end`,
+          endedAt: sql`case when ${replaced} then null else ${meetingRooms.endedAt} end`,
+          durationSeconds: sql`case when ${replaced} then null else ${meetingRooms.durationSeconds} end`,
+          providerRoomId: sql`excluded.provider_room_id`,
+          updatedAt: now,
+        },
+      })
+      .returning();
+    return row!;
+  });
+}
+
+export interface RoomCallback {
+  teamId: string;
+  uniqueName: string;
+  params: Record<string, string>;
+}
+
+export type AppliedRoomEvent =
+  | { outcome: 'recorded'; event: string; roomEvent?: RoomEvent }
+  | { outcome: 'replay' }
+  | { outcome: 'unknown_room' };
+
+/**
+ * Applies one Twilio status callback to the booking's room: room-created and the first
+ * participant-connected start it, participants are counted in and out, room-ended completes it
+ * with Twilio's RoomDuration. Each callback is stored under a key (room sid and Twilio's sequence
+ * number) unique per room, so a replay is recognised and changes nothing.
+ */
+export async function applyRoomCallback(db: Database, callback: RoomCallback, now: Date): Promise<AppliedRoomEvent> {
+  const p = callback.params;
+  const event = p.StatusCallbackEvent ?? 'unknown';
+  return withTeam(db, callback.teamId, async (tx) => {
+    const [room] = await tx.select().from(meetingRooms).where(eq(meetingRooms.uniqueName, callback.uniqueName)).for('update');
+    if (!room) return { outcome: 'unknown_room' as const };
+    const occurredAt = parseTimestamp(p.Timestamp) ?? now;
+    const inserted = await tx
+      .insert(meetingRoomEvents)
+      .values({
+        teamId: callback.teamId,
+        roomId: room.id,
+        eventKey: await eventKey(p),
+        event,
+        participantIdentity: p.ParticipantIdentity || null,
+        occurredAt,
+        payload: p,
+      })
+      .onConflictDoNothing()
+      .returning({ id: meetingRoomEvents.id });
+    if (inserted.length === 0) return { outcome: 'replay' as const };
+    // A late callback about an earlier Twilio room of this booking is kept but does not move the state.
+    if (room.providerRoomId && p.RoomSid && p.RoomSid !== room.providerRoomId) return { outcome: 'recorded' as const, event };
+
+    const update = nextState(room, event, occurredAt, p);
+    if (!update) return { outcome: 'recorded' as const, event };
+    const [after] = await tx
+      .update(meetingRooms)
+      .set({ ...update, updatedAt: now })
+      .where(and(eq(meetingRooms.id, room.id)))
+      .returning();
+    const statusChanged = after!.status !== room.status && (after!.status === 'in-progress' || after!.status === 'completed');
+    return {
+      outcome: 'recorded' as const,
+      event,
+      roomEvent: statusChanged
+        ? {
+            teamId: callback.teamId,
+            bookingId: after!.bookingId,
+            status: after!.status as 'in-progress' | 'completed',
+            startedAt: after!.startedAt,
+            endedAt: after!.endedAt,
+            durationSeconds: after!.durationSeconds,
+          }
+        : undefined,
+    };
+  });
+}
+
+type RoomUpdate = Partial<Pick<MeetingRoomRow, 'status' | 'participantCount' | 'startedAt' | 'endedAt' | 'durationSeconds' | 'providerRoomId'>>;
+
+function nextState(room: MeetingRoomRow, event: string, at: Date, p: Record<string, string>): RoomUpdate | undefined {
+  const start: RoomUpdate =
+    room.status === 'pending' ? { status: 'in-progress', startedAt: room.startedAt ?? at } : room.startedAt ? {} : { startedAt: at };
+  const sid: RoomUpdate = !room.providerRoomId && p.RoomSid ? { providerRoomId: p.RoomSid } : {};
+  switch (event) {
+    case 'room-created':
+      return { ...sid, ...start };
+    case 'participant-connected':
+      return room.status === 'completed' ? undefined : { ...sid, ...start, participantCount: room.participantCount + 1 };
+    case 'participant-disconnected':
+      return { participantCount: Math.max(0, room.participantCount - 1) };
+    case 'room-ended': {
+      const duration = Number.parseInt(p.RoomDuration ?? '', 10);
+      const startedAt = room.startedAt ?? at;
+      return {
+        ...sid,
+        status: 'completed',
+        participantCount: 0,
+        startedAt,
+        endedAt: at,
+        durationSeconds: Number.isFinite(duration) && duration >= 0 ? duration : Math.max(0, Math.round((at.getTime() - startedAt.getTime()) / 1000)),
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Twilio numbers each room's callbacks; without a number the whole payload identifies the callback. */
+async function eventKey(p: Record<string, string>): Promise<string> {
+  if (p.SequenceNumber && p.RoomSid) return `${p.RoomSid}:${p.SequenceNumber}`;
+  const canonical = JSON.stringify(Object.keys(p).sort().map((k) => [k, p[k]]));
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical)));
+  return `sha256:${[...digest].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+function parseTimestamp(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
