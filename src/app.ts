@@ -1,10 +1,8 @@
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { Config } from './config.js';
-import { checkDatabase, type Database } from './db/client.js';
-import { createMeetingsApi } from './api/index.js';
-import { onApiError, onApiNotFound, requestIdMiddleware } from './api/errors.js';
+import type { Database } from './db/client.js';
 import { slackRoutes } from './slack/http.js';
-import { videoPages } from './video/pages.js';
+import { createWebApp } from './web-app.js';
 
 export interface AppDeps {
   db: Database;
@@ -25,18 +23,13 @@ export interface RoomEvent {
   durationSeconds: number | null;
 }
 
-/** The one HTTP app: health, the meetings API, the web pages (and, on Node, the Slack endpoint). */
+/**
+ * The one HTTP app on Node: /healthz, the meetings API at /api/meetings (with /api/openapi.json
+ * and /api/docs) and the web pages at / (all from createWebApp, which the Worker serves too),
+ * plus the Slack endpoint at /slack, which needs Node.
+ */
 export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
-  app.use(requestIdMiddleware());
-  app.onError(onApiError);
-  app.notFound(onApiNotFound);
-  app.get('/healthz', async (c) => {
-    const database = await checkDatabase(deps.db);
-    return c.json({ status: database.ok ? 'ok' : 'degraded', database: { kind: deps.dbKind, ...database } }, database.ok ? 200 : 503);
+  return createWebApp(deps, (app) => {
+    app.route('/slack', slackRoutes(deps));
   });
-  app.route('/api/meetings', createMeetingsApi(deps));
-  app.route('/slack', slackRoutes(deps));
-  app.route('/', videoPages(deps));
-  return app;
 }

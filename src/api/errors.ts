@@ -128,6 +128,7 @@ export const onApiError: ErrorHandler = (error, c) => {
     if (status === 404) return errorResponse(c, 404, 'route_not_found', error.message || 'No such route');
     if (status === 405) return errorResponse(c, 405, 'method_not_allowed', error.message || 'Method not allowed');
     if (status === 413) return errorResponse(c, 413, 'payload_too_large', error.message || 'The request body is too large');
+    if (status === 415) return errorResponse(c, 400, 'invalid_input', 'Send the body as JSON with "Content-Type: application/json"', 'Content-Type');
     return errorResponse(c, 400, 'invalid_input', error.message || 'The request is not valid');
   }
   const id = logUnexpected(c, error);

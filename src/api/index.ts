@@ -1,10 +1,32 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../app.js';
+import { createApiRouter, documentConfig, registerSecurity } from './openapi.js';
+import type { OpenApiDocument } from './docs.js';
+import { availabilityRoutes } from './routes/availability.js';
+import { bookingsRoutes } from './routes/bookings.js';
+import { meetingTypesRoutes } from './routes/meeting-types.js';
 import { roomsRoutes } from './routes/rooms.js';
 
-/** /api/meetings: one sub-app per resource, composed with app.route(). */
-export function createMeetingsApi(deps: AppDeps): Hono {
-  const api = new Hono();
+export const MEETINGS_API_BASE = '/api/meetings';
+
+/**
+ * /api/meetings: one sub-app per resource, composed with app.route(). The API key is required
+ * per resource (meeting types, availability, bookings), not here: the rooms routes authenticate
+ * with join-link tokens and Twilio signatures instead.
+ */
+export function createMeetingsApi(deps: AppDeps): OpenAPIHono<any> {
+  const api = createApiRouter();
+  api.route('/meeting-types', meetingTypesRoutes(deps));
+  api.route('/availability', availabilityRoutes(deps));
+  api.route('/bookings', bookingsRoutes(deps));
   api.route('/rooms', roomsRoutes(deps));
   return api;
+}
+
+/** The OpenAPI 3.1 document of the meetings API, with its paths as served (under /api/meetings). */
+export function meetingsApiDocument(meetingsApi: OpenAPIHono<any>): OpenApiDocument {
+  const root = new OpenAPIHono();
+  registerSecurity(root);
+  root.route(MEETINGS_API_BASE, meetingsApi);
+  return root.getOpenAPI31Document(documentConfig) as unknown as OpenApiDocument;
 }

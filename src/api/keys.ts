@@ -1,0 +1,117 @@
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { ensureTeam } from '../bookings/teams.js';
+import { parseInput } from '../bookings/validate.js';
+import { BookingError } from '../bookings/errors.js';
+import { teamIdSchema } from '../core/bookings/schemas.js';
+import type { Database } from '../db/client.js';
+import { apiKeys } from '../db/schema.js';
+import { withTeam, withoutTeam } from '../db/tenant.js';
+
+/**
+ * Team API keys: `mfs_<prefix>_<secret>`. The whole key is shown once, at creation; only its
+ * SHA-256 is stored. The prefix is kept in clear so a listing can tell keys apart.
+ */
+const KEY_PATTERN = /^mfs_([a-z0-9]{8})_([A-Za-z0-9_-]{32,64})$/;
+
+export interface ApiKeyInfo {
+  id: string;
+  teamId: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface CreatedApiKey extends ApiKeyInfo {
+  /** The full key; not stored, cannot be shown again. */
+  key: string;
+}
+
+const createKeySchema = z.object({
+  teamId: teamIdSchema,
+  name: z.string().trim().min(1, 'give the key a name, e.g. helpdesk').max(60),
+});
+
+export async function hashApiKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function randomString(alphabet: string, length: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  // 256 is a multiple of both alphabets' lengths (32, 64), so there is no modulo bias.
+  return [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+const PREFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Creates a key for the team (and the team itself, with its default meeting types, on first use). */
+export async function createApiKey(db: Database, input: { teamId: string; name: string }): Promise<CreatedApiKey> {
+  const { teamId, name } = parseInput(createKeySchema, input);
+  const prefix = randomString(PREFIX_ALPHABET, 8);
+  const key = `mfs_${prefix}_${randomString(SECRET_ALPHABET, 40)}`;
+  const keyHash = await hashApiKey(key);
+  const row = await withTeam(db, teamId, async (tx) => {
+    await ensureTeam(tx, teamId);
+    const [inserted] = await tx.insert(apiKeys).values({ teamId, name, prefix, keyHash }).returning();
+    return inserted!;
+  });
+  return { ...infoOf(row), key };
+}
+
+export async function listApiKeys(db: Database, teamId: string): Promise<ApiKeyInfo[]> {
+  parseInput(teamIdSchema, teamId);
+  const rows = await withTeam(db, teamId, (tx) => tx.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)));
+  return rows.map(infoOf);
+}
+
+/** Revokes by id or prefix; revoking twice keeps the first revocation time. */
+export async function revokeApiKey(db: Database, teamId: string, idOrPrefix: string): Promise<ApiKeyInfo> {
+  parseInput(teamIdSchema, teamId);
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrPrefix);
+  return withTeam(db, teamId, async (tx) => {
+    const match = isUuid ? or(eq(apiKeys.id, idOrPrefix), eq(apiKeys.prefix, idOrPrefix)) : eq(apiKeys.prefix, idOrPrefix);
+    const [updated] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+      .where(match)
+      .returning();
+    if (!updated) throw new BookingError('not_found', `No API key ${idOrPrefix} in team ${teamId}`, 'id');
+    return infoOf(updated);
+  });
+}
+
+export type KeyCheck =
+  | { ok: true; key: ApiKeyInfo }
+  | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' };
+
+/** Finds the key by its hash (the api_key_lookup policy lets exactly that row be read). */
+export async function verifyApiKey(db: Database, key: string, now = new Date()): Promise<KeyCheck> {
+  if (!KEY_PATTERN.test(key)) return { ok: false, reason: 'malformed' };
+  const keyHash = await hashApiKey(key);
+  const [row] = await withoutTeam(db, { 'app.api_key_hash': keyHash }, (tx) => tx.select().from(apiKeys).where(eq(apiKeys.keyHash, keyHash)));
+  if (!row) return { ok: false, reason: 'unknown' };
+  if (row.revokedAt) return { ok: false, reason: 'revoked' };
+  // Recording use at most every few minutes keeps the write off the hot path.
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 5 * 60_000) {
+    await withTeam(db, row.teamId, (tx) =>
+      tx.update(apiKeys).set({ lastUsedAt: now }).where(and(eq(apiKeys.id, row.id), isNull(apiKeys.revokedAt))),
+    );
+  }
+  return { ok: true, key: infoOf(row) };
+}
+
+function infoOf(row: typeof apiKeys.$inferSelect): ApiKeyInfo {
+  return {
+    id: row.id,
+    teamId: row.teamId,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+    revokedAt: row.revokedAt,
+  };
+}

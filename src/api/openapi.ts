@@ -1,0 +1,87 @@
+import { OpenAPIHono, z, type Hook } from '@hono/zod-openapi';
+import type { Env } from 'hono';
+import { fromZodError, type ApiErrorStatus, type RequestIdVariables } from './errors.js';
+
+/**
+ * Helpers every /api/meetings resource uses, so its routes validate with zod and appear in the
+ * OpenAPI document from the same schemas. A resource exports an OpenAPIHono made by
+ * createApiRouter() and registers each route with router.openapi(createRoute({...}), handler).
+ */
+
+/** Validation failures (body, query, path, header) become a 400 in the API's error shape. */
+export const validationHook: Hook<any, any, any, any> = (result) => {
+  if (!result.success) {
+    const target = (result as { target?: string }).target;
+    throw fromZodError(result.error as z.ZodError, target === 'query' ? 'query' : target === 'param' ? 'param' : target === 'header' ? 'header' : undefined);
+  }
+};
+
+export function createApiRouter<E extends Env = { Variables: RequestIdVariables }>(): OpenAPIHono<E> {
+  return new OpenAPIHono<E>({ defaultHook: validationHook });
+}
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Stable machine-readable code, e.g. slot_taken, not_found, invalid_input', example: 'slot_taken' }),
+      message: z.string().meta({ description: 'What went wrong and what to do about it, for a person to read' }),
+      field: z.string().nullable().meta({ description: 'The input at fault (e.g. "start", "hostIds.1"), or null', example: 'start' }),
+      requestId: z.string().meta({ description: 'Also written to the server log with any unexpected error' }),
+    }),
+  })
+  .openapi('Error');
+
+const errorDescriptions: Record<ApiErrorStatus, string> = {
+  400: 'The request is malformed or fails validation',
+  401: 'No API key, or a wrong or revoked one',
+  404: 'Not found (or belonging to another team)',
+  405: 'Method not allowed',
+  409: 'Conflicts with the current state',
+  413: 'Body too large',
+  422: 'Well formed, but cannot be done (in the past, outside availability, idempotency key reused)',
+  500: 'Unexpected error; quote the request id',
+};
+
+/** The documented error responses of a route, each with the error shape. */
+export function errorResponses(...statuses: ApiErrorStatus[]) {
+  const out: Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }> = {};
+  for (const status of [...new Set([400, 401, 500, ...statuses] as ApiErrorStatus[])]) {
+    out[status] = { description: errorDescriptions[status], content: { 'application/json': { schema: ErrorSchema } } };
+  }
+  return out;
+}
+
+/** A required JSON request body. */
+export function jsonBody<S extends z.ZodType>(schema: S, description?: string) {
+  return { required: true, description, content: { 'application/json': { schema } } } as const;
+}
+
+/** A JSON response. */
+export function jsonResponse<S extends z.ZodType>(schema: S, description: string) {
+  return { description, content: { 'application/json': { schema } } } as const;
+}
+
+export const bearerAuth = [{ apiKey: [] as string[] }];
+
+/** Document-level settings: title, the API-key security scheme. */
+export const documentConfig = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Meetings for Slack API',
+    version: '1.0.0',
+    description:
+      'Everything the Slack bot does, over HTTP: meeting types, availability, bookings. Every request carries a team API key ' +
+      '(`Authorization: Bearer mfs_...`, created with `npm run keys -- create --team T0123 --name helpdesk`). ' +
+      'Times go out as ISO 8601 with the offset of the time zone you pass as `timeZone` (UTC when none), and always also in UTC (`...Utc`). ' +
+      'Errors have one shape: `{ "error": { "code", "message", "field", "requestId" } }`.',
+  },
+};
+
+/** Registers the bearer scheme on a router whose document is served. */
+export function registerSecurity(app: OpenAPIHono<any>): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A team API key: mfs_<prefix>_<secret>',
+  });
+}

@@ -1,0 +1,188 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { AppDeps } from '../../app.js';
+import {
+  SlotTakenError,
+  cancelBooking,
+  createBooking,
+  findSlots,
+  getBooking,
+  listBookings,
+  rescheduleBooking,
+  type Booking as BookingRecord,
+} from '../../bookings/index.js';
+import type { Database } from '../../db/client.js';
+import { withTeam } from '../../db/tenant.js';
+import { requireApiKey, type ApiEnv } from '../auth.js';
+import { ApiError, fromBookingError } from '../errors.js';
+import { bearerAuth, createApiRouter, errorResponses, jsonBody, jsonResponse } from '../openapi.js';
+import { presentBooking, presentSlots } from '../present.js';
+import {
+  BookingCreateBody,
+  BookingEnvelope,
+  BookingIdParam,
+  BookingListQuery,
+  BookingPage,
+  CancelBody,
+  IdempotencyHeader,
+  RescheduleBody,
+  RescheduleResult,
+  SlotTakenErrorSchema,
+  ViewerTimeZoneQuery,
+} from '../schemas.js';
+
+const tags = ['Bookings'];
+const NEXT_SLOTS = 5;
+const NEXT_SLOTS_WINDOW_MS = 14 * 86_400_000;
+
+const slotTaken = {
+  409: jsonResponse(SlotTakenErrorSchema, 'The slot was taken meanwhile (code slot_taken; nextSlots names the next free ones), or the booking is cancelled (code booking_cancelled)'),
+};
+
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Book a meeting',
+  description:
+    'Re-checks the slot inside the transaction; the database refuses a double booking even under a race. ' +
+    'With an Idempotency-Key header a retry returns the first booking (200, header Idempotent-Replayed: true) instead of booking again.',
+  security: bearerAuth,
+  request: { headers: IdempotencyHeader, body: jsonBody(BookingCreateBody) },
+  responses: {
+    201: jsonResponse(BookingEnvelope, 'Booked'),
+    200: jsonResponse(BookingEnvelope, 'A retry with the same Idempotency-Key: the booking made the first time'),
+    ...errorResponses(404, 422),
+    ...slotTaken,
+  },
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'List bookings',
+  description: 'In start order, filtered by person, time range and status, a page at a time (pass nextCursor back as cursor).',
+  security: bearerAuth,
+  request: { query: BookingListQuery },
+  responses: { 200: jsonResponse(BookingPage, 'One page of bookings'), ...errorResponses() },
+});
+
+const get = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'Get a booking',
+  security: bearerAuth,
+  request: { params: BookingIdParam, query: ViewerTimeZoneQuery },
+  responses: { 200: jsonResponse(BookingEnvelope, 'The booking'), ...errorResponses(404) },
+});
+
+const reschedule = createRoute({
+  method: 'post',
+  path: '/{id}/reschedule',
+  tags,
+  summary: 'Move a booking to another start',
+  description: 'Books the new time for the same people and cancels the original in one transaction; the answer has both.',
+  security: bearerAuth,
+  request: { params: BookingIdParam, headers: IdempotencyHeader, body: jsonBody(RescheduleBody) },
+  responses: { 200: jsonResponse(RescheduleResult, 'The new booking and the cancelled original'), ...errorResponses(404, 422), ...slotTaken },
+});
+
+const cancel = createRoute({
+  method: 'post',
+  path: '/{id}/cancel',
+  tags,
+  summary: 'Cancel a booking',
+  description: 'Frees the hosts\' time. Cancelling an already cancelled booking changes nothing and answers the same way.',
+  security: bearerAuth,
+  request: { params: BookingIdParam, body: jsonBody(CancelBody) },
+  responses: { 200: jsonResponse(BookingEnvelope, 'The cancelled booking'), ...errorResponses(404) },
+});
+
+/** A slot taken meanwhile: 409 naming the next free slots for the same people. */
+async function slotTakenAnswer(
+  deps: AppDeps,
+  teamId: string,
+  error: SlotTakenError,
+  attempt: { meetingTypeId: string; hostIds: string[]; start: Date; timeZone: string },
+): Promise<ApiError> {
+  const now = deps.now?.() ?? new Date();
+  const from = new Date(Math.max(attempt.start.getTime(), now.getTime()));
+  let nextSlots: ReturnType<typeof presentSlots> = [];
+  try {
+    const found = await withTeam(deps.db, teamId, (tx) =>
+      findSlots(tx, { meetingTypeId: attempt.meetingTypeId, hostIds: attempt.hostIds, from, to: new Date(from.getTime() + NEXT_SLOTS_WINDOW_MS), mode: 'all', now }),
+    );
+    nextSlots = presentSlots(found.slots.slice(0, NEXT_SLOTS), attempt.timeZone);
+  } catch {
+    // The conflict is the answer; suggestions are a courtesy.
+  }
+  return fromBookingError(error, { nextSlots });
+}
+
+function hostsOf(booking: BookingRecord): string[] {
+  return booking.participants.filter((p) => p.role !== 'guest' && p.slackUserId).map((p) => p.slackUserId!);
+}
+
+/** /api/meetings/bookings */
+export function bookingsRoutes(deps: AppDeps) {
+  const router = createApiRouter<ApiEnv>();
+  const db: Database = deps.db;
+  router.use('*', requireApiKey(deps));
+  const clock = () => ({ now: deps.now?.() ?? new Date() });
+
+  router.openapi(create, async (c) => {
+    const teamId = c.var.teamId;
+    const { timeZone = 'UTC', ...body } = c.req.valid('json');
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    try {
+      const { booking, replayed } = await createBooking(db, teamId, { ...body, source: 'api', idempotencyKey }, clock());
+      if (replayed) {
+        c.header('Idempotent-Replayed', 'true');
+        return c.json({ booking: presentBooking(booking, timeZone) }, 200);
+      }
+      return c.json({ booking: presentBooking(booking, timeZone) }, 201);
+    } catch (error) {
+      if (!(error instanceof SlotTakenError)) throw error;
+      const hostIds = [...new Set([body.organizerId, ...body.hostIds])];
+      throw await slotTakenAnswer(deps, teamId, error, { meetingTypeId: body.meetingTypeId, hostIds, start: body.start, timeZone });
+    }
+  });
+
+  router.openapi(list, async (c) => {
+    const { timeZone = 'UTC', ...query } = c.req.valid('query');
+    const page = await listBookings(db, c.var.teamId, query);
+    return c.json({ bookings: page.bookings.map((b) => presentBooking(b, timeZone)), nextCursor: page.nextCursor }, 200);
+  });
+
+  router.openapi(get, async (c) => {
+    const { timeZone = 'UTC' } = c.req.valid('query');
+    const booking = await getBooking(db, c.var.teamId, c.req.valid('param').id);
+    return c.json({ booking: presentBooking(booking, timeZone) }, 200);
+  });
+
+  router.openapi(reschedule, async (c) => {
+    const teamId = c.var.teamId;
+    const { id } = c.req.valid('param');
+    const { timeZone = 'UTC', start, actorId } = c.req.valid('json');
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    try {
+      const result = await rescheduleBooking(db, teamId, { bookingId: id, start, actorId: actorId ?? `api-key:${c.var.apiKey.prefix}`, idempotencyKey }, clock());
+      if (result.replayed) c.header('Idempotent-Replayed', 'true');
+      return c.json({ booking: presentBooking(result.booking, timeZone), previous: presentBooking(result.previous, timeZone) }, 200);
+    } catch (error) {
+      if (!(error instanceof SlotTakenError)) throw error;
+      const original = await getBooking(db, teamId, id);
+      throw await slotTakenAnswer(deps, teamId, error, { meetingTypeId: original.meetingTypeId, hostIds: hostsOf(original), start, timeZone });
+    }
+  });
+
+  router.openapi(cancel, async (c) => {
+    const { id } = c.req.valid('param');
+    const { timeZone = 'UTC', reason, actorId } = c.req.valid('json');
+    const { booking } = await cancelBooking(db, c.var.teamId, { bookingId: id, reason, actorId: actorId ?? `api-key:${c.var.apiKey.prefix}` }, clock());
+    return c.json({ booking: presentBooking(booking, timeZone) }, 200);
+  });
+
+  return router;
+}

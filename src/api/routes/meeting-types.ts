@@ -1,0 +1,97 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { AppDeps } from '../../app.js';
+import { createMeetingType, deactivateMeetingType, getMeetingType, listMeetingTypes, updateMeetingType } from '../../bookings/index.js';
+import { withTeam } from '../../db/tenant.js';
+import { requireApiKey, type ApiEnv } from '../auth.js';
+import { bearerAuth, createApiRouter, errorResponses, jsonBody, jsonResponse } from '../openapi.js';
+import { presentMeetingType } from '../present.js';
+import { MeetingType, MeetingTypeCreateBody, MeetingTypeIdParam, MeetingTypeList, MeetingTypeListQuery, MeetingTypeUpdateBody } from '../schemas.js';
+
+const tags = ['Meeting types'];
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'List the team\'s meeting types',
+  security: bearerAuth,
+  request: { query: MeetingTypeListQuery },
+  responses: { 200: jsonResponse(MeetingTypeList, 'Active meeting types (all with includeInactive=true), shortest first'), ...errorResponses() },
+});
+
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Create a meeting type',
+  security: bearerAuth,
+  request: { body: jsonBody(MeetingTypeCreateBody) },
+  responses: { 201: jsonResponse(MeetingType, 'Created'), ...errorResponses() },
+});
+
+const get = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'Get one meeting type',
+  security: bearerAuth,
+  request: { params: MeetingTypeIdParam },
+  responses: { 200: jsonResponse(MeetingType, 'The meeting type'), ...errorResponses(404) },
+});
+
+const update = createRoute({
+  method: 'patch',
+  path: '/{id}',
+  tags,
+  summary: 'Change some fields of a meeting type',
+  description: 'Fields left out keep their value. Setting "active": true reactivates a deactivated type.',
+  security: bearerAuth,
+  request: { params: MeetingTypeIdParam, body: jsonBody(MeetingTypeUpdateBody) },
+  responses: { 200: jsonResponse(MeetingType, 'The updated meeting type'), ...errorResponses(404) },
+});
+
+const deactivate = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  summary: 'Deactivate a meeting type',
+  description: 'It is no longer offered for new bookings; existing bookings keep it. Nothing is deleted.',
+  security: bearerAuth,
+  request: { params: MeetingTypeIdParam },
+  responses: { 200: jsonResponse(MeetingType, 'The deactivated meeting type'), ...errorResponses(404) },
+});
+
+/** /api/meetings/meeting-types */
+export function meetingTypesRoutes(deps: AppDeps) {
+  const router = createApiRouter<ApiEnv>();
+  router.use('*', requireApiKey(deps));
+
+  router.openapi(list, async (c) => {
+    const { includeInactive } = c.req.valid('query');
+    const types = await withTeam(deps.db, c.var.teamId, (tx) => listMeetingTypes(tx, { includeInactive }));
+    return c.json({ meetingTypes: types.map(presentMeetingType) }, 200);
+  });
+
+  router.openapi(create, async (c) => {
+    const teamId = c.var.teamId;
+    const type = await withTeam(deps.db, teamId, (tx) => createMeetingType(tx, teamId, c.req.valid('json')));
+    return c.json(presentMeetingType(type), 201);
+  });
+
+  router.openapi(get, async (c) => {
+    const type = await withTeam(deps.db, c.var.teamId, (tx) => getMeetingType(tx, c.req.valid('param').id, { field: 'id' }));
+    return c.json(presentMeetingType(type), 200);
+  });
+
+  router.openapi(update, async (c) => {
+    const type = await withTeam(deps.db, c.var.teamId, (tx) => updateMeetingType(tx, c.req.valid('param').id, c.req.valid('json')));
+    return c.json(presentMeetingType(type), 200);
+  });
+
+  router.openapi(deactivate, async (c) => {
+    const type = await withTeam(deps.db, c.var.teamId, (tx) => deactivateMeetingType(tx, c.req.valid('param').id));
+    return c.json(presentMeetingType(type), 200);
+  });
+
+  return router;
+}

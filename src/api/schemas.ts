@@ -1,0 +1,266 @@
+import { z } from '@hono/zod-openapi';
+import { dateOverrideSchema, timeZoneSchema, weeklyRuleSchema } from '../core/availability/index.js';
+import { guestSchema, instantSchema, meetingTypeFieldsSchema, personIdSchema } from '../core/bookings/schemas.js';
+
+/**
+ * The API's request and response shapes. Request schemas reuse the core's zod schemas (so the
+ * API and the Slack bot accept the same things); response schemas describe what presenters return.
+ */
+
+const uuid = (what: string) => z.uuid(`must be ${what} id`);
+
+export const PersonId = personIdSchema.meta({ description: 'A Slack member id', example: 'U0123ABCD' });
+export const TimeZone = timeZoneSchema.meta({ description: 'IANA time zone', example: 'Europe/London' });
+const Instant = instantSchema.meta({ description: 'ISO 8601 date-time; without an offset it is read as UTC', example: '2027-03-01T15:00:00Z' });
+
+/** "timeZone" query parameter: the viewer's zone; times go out with its offset. */
+export const ViewerTimeZoneQuery = z.object({
+  timeZone: TimeZone.optional().meta({ description: 'The viewer\'s IANA time zone; times go out with its offset (UTC when absent)' }),
+});
+
+export const IsoInZone = z.string().meta({ description: 'ISO 8601 with the offset of the requested time zone', example: '2027-03-01T15:00:00+00:00' });
+export const IsoUtc = z.string().meta({ description: 'ISO 8601 in UTC', example: '2027-03-01T15:00:00.000Z' });
+
+// ---------- meeting types ----------
+
+export const MeetingTypeIdParam = z.object({ id: uuid('a meeting type').meta({ param: { name: 'id', in: 'path' } }) });
+
+export const MeetingTypeCreateBody = meetingTypeFieldsSchema.strict().openapi('MeetingTypeCreate');
+
+/** Every field optional and no defaults: absent means unchanged. */
+export const MeetingTypeUpdateBody = z
+  .object(
+    Object.fromEntries(
+      Object.entries(meetingTypeFieldsSchema.shape).map(([key, schema]) => [
+        key,
+        (schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema).optional(),
+      ]),
+    ) as { [K in keyof typeof meetingTypeFieldsSchema.shape]: z.ZodOptional<z.ZodType<z.output<(typeof meetingTypeFieldsSchema.shape)[K]>>> },
+  )
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change')
+  .openapi('MeetingTypeUpdate');
+
+export const MeetingTypeListQuery = z.object({
+  includeInactive: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .meta({ description: 'Also list deactivated meeting types' }),
+});
+
+export const MeetingType = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    durationMinutes: z.int(),
+    slotIntervalMinutes: z.int(),
+    bufferBeforeMinutes: z.int(),
+    bufferAfterMinutes: z.int(),
+    minimumNoticeMinutes: z.int(),
+    bookingHorizonDays: z.int(),
+    dailyLimit: z.int().nullable(),
+    joinOpensMinutesBefore: z.int(),
+    joinClosesMinutesAfter: z.int(),
+    active: z.boolean(),
+    createdAt: IsoUtc,
+    updatedAt: IsoUtc,
+  })
+  .openapi('MeetingType');
+
+export const MeetingTypeList = z.object({ meetingTypes: z.array(MeetingType) }).openapi('MeetingTypeList');
+
+// ---------- availability ----------
+
+/** Accepts `hostIds=U1,U2` or `hostIds=U1&hostIds=U2`. */
+const HostIdList = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+  z.array(personIdSchema).min(1, 'name at least one host').max(20, 'at most 20 hosts'),
+);
+
+export const SlotsQuery = z
+  .object({
+    meetingTypeId: uuid('a meeting type'),
+    hostIds: HostIdList.meta({ description: 'One or more Slack member ids, comma separated or repeated', example: 'U0ANA,U0BEN' }),
+    from: Instant.optional().meta({ description: 'Start of the window (default: now)' }),
+    to: Instant.optional().meta({ description: 'End of the window (default: from + 7 days; at most 62 days after from)' }),
+    mode: z.enum(['all', 'any']).default('all').meta({ description: 'all: every host free; any: at least one free (each slot names who)' }),
+  })
+  .extend(ViewerTimeZoneQuery.shape);
+
+export const Slot = z
+  .object({
+    start: IsoInZone,
+    end: IsoInZone,
+    startUtc: IsoUtc,
+    endUtc: IsoUtc,
+    label: z.string().meta({ example: 'Mon 1 Mar, 15:00–15:30' }),
+    hostIds: z.array(z.string()).meta({ description: 'The hosts free for this slot' }),
+  })
+  .openapi('Slot');
+
+export const SlotList = z
+  .object({
+    meetingType: z.object({ id: z.uuid(), name: z.string(), durationMinutes: z.int() }),
+    mode: z.enum(['all', 'any']),
+    timeZone: z.string(),
+    from: IsoInZone,
+    to: IsoInZone,
+    fromUtc: IsoUtc,
+    toUtc: IsoUtc,
+    slots: z.array(Slot),
+  })
+  .openapi('SlotList');
+
+export const PersonIdParam = z.object({ personId: PersonId.meta({ param: { name: 'personId', in: 'path' } }) });
+
+export const PersonBody = z
+  .object({
+    name: z.string().trim().min(1, 'a person needs a name').max(200),
+    email: z.email('must be an email address').max(320).nullish(),
+    timeZone: TimeZone,
+  })
+  .strict()
+  .openapi('PersonInput');
+
+export const Person = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    timeZone: z.string(),
+    createdAt: IsoUtc,
+    updatedAt: IsoUtc,
+  })
+  .openapi('Person');
+
+export const ScheduleBody = z
+  .object({
+    timeZone: TimeZone,
+    rules: z.array(weeklyRuleSchema).max(100).meta({
+      description: 'Weekly working ranges in the person\'s zone',
+      example: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', start: '09:00', end: '17:00' }],
+    }),
+    overrides: z.array(dateOverrideSchema).max(2000).default([]).meta({
+      description: 'Dates whose hours replace the weekly rules; empty ranges = a day off',
+      example: [{ date: '2027-03-05', ranges: [] }],
+    }),
+  })
+  .strict()
+  .openapi('ScheduleInput');
+
+export const Schedule = z
+  .object({
+    personId: z.string(),
+    timeZone: z.string(),
+    rules: z.array(z.object({ rrule: z.string(), start: z.string(), end: z.string(), anchorDate: z.string().optional() })),
+    overrides: z.array(z.object({ date: z.string(), ranges: z.array(z.object({ start: z.string(), end: z.string() })) })),
+    isDefault: z.boolean().meta({ description: 'True while the person has never set hours (Monday–Friday 9–17 in their zone)' }),
+  })
+  .openapi('Schedule');
+
+// ---------- bookings ----------
+
+export const BookingIdParam = z.object({ id: uuid('a booking').meta({ param: { name: 'id', in: 'path' } }) });
+
+export const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200, 'at most 200 characters')
+    .optional()
+    .meta({ description: 'Any unique string; a retry with the same key and body returns the first booking instead of booking twice' }),
+});
+
+export const BookingCreateBody = z
+  .object({
+    meetingTypeId: uuid('a meeting type'),
+    organizerId: PersonId,
+    hostIds: z.array(personIdSchema).max(20, 'at most 20 people per meeting').default([]).meta({ description: 'Other members whose time the meeting needs' }),
+    guests: z.array(guestSchema).max(20, 'at most 20 guests per meeting').default([]),
+    start: Instant,
+    title: z.string().trim().min(1).max(200).optional(),
+    notes: z.string().trim().max(3000).optional(),
+    timeZone: TimeZone.optional().meta({ description: 'Zone the answer\'s times are shown in (UTC when absent)' }),
+  })
+  .strict()
+  .openapi('BookingCreate');
+
+export const BookingListQuery = z
+  .object({
+    personId: PersonId.optional().meta({ description: 'Only bookings this member is in' }),
+    from: Instant.optional().meta({ description: 'Only bookings ending after this instant' }),
+    to: Instant.optional().meta({ description: 'Only bookings starting before this instant' }),
+    status: z.enum(['confirmed', 'cancelled']).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
+  })
+  .extend(ViewerTimeZoneQuery.shape)
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });
+
+export const RescheduleBody = z
+  .object({
+    start: Instant,
+    actorId: PersonId.optional().meta({ description: 'Who moves it (recorded on the cancelled original); default: the API key' }),
+    timeZone: TimeZone.optional(),
+  })
+  .strict()
+  .openapi('RescheduleInput');
+
+export const CancelBody = z
+  .object({
+    reason: z.string().trim().max(1000).optional(),
+    actorId: PersonId.optional().meta({ description: 'Who cancels it; default: the API key' }),
+    timeZone: TimeZone.optional(),
+  })
+  .strict()
+  .openapi('CancelInput');
+
+export const Participant = z
+  .object({
+    role: z.enum(['organizer', 'host', 'guest']),
+    personId: z.string().nullable(),
+    guestName: z.string().nullable(),
+    guestEmail: z.string().nullable(),
+  })
+  .openapi('Participant');
+
+export const Booking = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(['confirmed', 'cancelled']),
+    title: z.string(),
+    notes: z.string().nullable(),
+    meetingType: z.object({ id: z.uuid(), name: z.string() }),
+    durationMinutes: z.int(),
+    timeZone: z.string(),
+    start: IsoInZone,
+    end: IsoInZone,
+    startUtc: IsoUtc,
+    endUtc: IsoUtc,
+    label: z.string(),
+    organizerId: z.string(),
+    participants: z.array(Participant),
+    source: z.enum(['slack', 'api']),
+    cancelReason: z.string().nullable(),
+    cancelledBy: z.string().nullable(),
+    cancelledAt: IsoUtc.nullable(),
+    rescheduledFromId: z.uuid().nullable(),
+    rescheduledToId: z.uuid().nullable(),
+    createdAt: IsoUtc,
+    updatedAt: IsoUtc,
+  })
+  .openapi('Booking');
+
+export const BookingEnvelope = z.object({ booking: Booking }).openapi('BookingResponse');
+export const RescheduleResult = z.object({ booking: Booking, previous: Booking }).openapi('RescheduleResponse');
+export const BookingPage = z
+  .object({ bookings: z.array(Booking), nextCursor: z.string().nullable().meta({ description: 'Pass as cursor for the next page; null on the last' }) })
+  .openapi('BookingPage');
+
+export const SlotTakenErrorSchema = z
+  .object({
+    error: z.object({ code: z.literal('slot_taken'), message: z.string(), field: z.string().nullable(), requestId: z.string() }),
+    nextSlots: z.array(Slot).meta({ description: 'The next free slots for the same people and meeting type' }),
+  })
+  .openapi('SlotTakenError');

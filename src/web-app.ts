@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import type { AppDeps } from './app.js';
+import { apiDocsRoutes } from './api/docs.js';
+import { onApiError, onApiNotFound, requestIdMiddleware } from './api/errors.js';
+import { MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocument } from './api/index.js';
+import { checkDatabase } from './db/client.js';
+import { videoPages } from './video/pages.js';
+
+/**
+ * Everything that runs on Node and on Cloudflare Workers alike: health, the meetings API with
+ * its OpenAPI document and reference page, and the web pages. `beforePages` mounts what only the
+ * Node app has (the Slack endpoint) ahead of the pages' catch-all routes.
+ */
+export function createWebApp(deps: AppDeps, beforePages?: (app: Hono) => void): Hono {
+  const app = new Hono();
+  app.use(requestIdMiddleware());
+  app.onError(onApiError);
+  app.notFound(onApiNotFound);
+
+  app.get('/healthz', async (c) => {
+    const database = await checkDatabase(deps.db);
+    return c.json({ status: database.ok ? 'ok' : 'degraded', database: { kind: deps.dbKind, ...database } }, database.ok ? 200 : 503);
+  });
+
+  const meetingsApi = createMeetingsApi(deps);
+  app.route(MEETINGS_API_BASE, meetingsApi);
+  app.route('/api', apiDocsRoutes(() => meetingsApiDocument(meetingsApi)));
+
+  beforePages?.(app);
+  app.route('/', videoPages(deps));
+  return app;
+}
