@@ -1,0 +1,27 @@
+import { formatInTimeZone } from 'date-fns-tz';
+
+/**
+ * Slack date formatting: every reader sees the time in their own zone. The fallback (for clients
+ * that cannot render it, and for notifications) is in UTC.
+ */
+export function slackDate(date: Date, format: string, fallbackZone = 'UTC'): string {
+  const seconds = Math.floor(date.getTime() / 1000);
+  const fallback = formatInTimeZone(date, fallbackZone, "EEE d MMM yyyy HH:mm zzz");
+  return `<!date^${seconds}^${format}|${fallback}>`;
+}
+
+/** "Monday, March 1st 2027 at 15:00–15:30" in each reader's zone. */
+export function slackWhen(start: Date, end: Date): string {
+  return `${slackDate(start, '{date_long_pretty} at {time}')}–${slackDate(end, '{time}')}`;
+}
+
+export function mention(userId: string): string {
+  return `<@${userId}>`;
+}
+
+export function minutesLabel(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? `${h} h ${m} min` : `${h} h`;
+}

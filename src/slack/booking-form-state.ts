@@ -1,0 +1,52 @@
+import { getBooking, memberIds, type Booking } from '../bookings/index.js';
+import { slackWhen } from './blocks/format.js';
+import type { BookingFormRequest } from './booking-form.js';
+import type { SlackContext } from './context.js';
+import { bookingMetadataSchema, decodeMetadata, readBookingState, type BookingMetadata, type BookingState } from './view-state.js';
+
+export interface OpenFormView {
+  id: string;
+  hash: string;
+  private_metadata: string;
+  state?: { values: Record<string, Record<string, any>> };
+}
+
+export interface FormSituation {
+  metadata: BookingMetadata;
+  state: BookingState;
+  /** Rescheduling: the meeting being moved. */
+  moving?: Booking;
+  request: BookingFormRequest;
+}
+
+/** Reads an open booking modal back into a form request (the meeting's own type and people when moving it). */
+export async function situationOf(ctx: SlackContext, teamId: string, userId: string, view: OpenFormView): Promise<FormSituation> {
+  const metadata = decodeMetadata(bookingMetadataSchema, view.private_metadata);
+  const state = readBookingState(view.state?.values);
+  const moving = metadata.r ? await getBooking(ctx.db, teamId, metadata.r) : undefined;
+  const request: BookingFormRequest = moving
+    ? {
+        teamId,
+        bookerId: userId,
+        mode: 'reschedule',
+        privateMetadata: view.private_metadata,
+        typeId: moving.meetingTypeId,
+        peopleIds: memberIds(moving),
+        day: state.day,
+        selectedStart: state.start,
+        moving: { title: moving.title, when: slackWhen(moving.startsAt, moving.endsAt) },
+      }
+    : {
+        teamId,
+        bookerId: userId,
+        mode: 'book',
+        privateMetadata: view.private_metadata,
+        typeId: state.typeId,
+        peopleIds: state.peopleIds,
+        day: state.day,
+        selectedStart: state.start,
+        title: state.title,
+        notes: state.notes,
+      };
+  return { metadata, state, moving, request };
+}

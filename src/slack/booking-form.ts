@@ -1,0 +1,116 @@
+import type { WebClient } from '@slack/web-api';
+import { findSlots, listMeetingTypes, type MeetingType } from '../bookings/index.js';
+import { addLocalDays, localDateOf, startOfLocalDay, type Slot } from '../core/availability/index.js';
+import { withTeam, type Tx } from '../db/tenant.js';
+import { bookingModal, type BookingFormView, type FormPerson } from './blocks/booking-modal.js';
+import type { SlackContext } from './context.js';
+import type { SlackPerson } from './people.js';
+
+const DAY_MS = 86_400_000;
+/** How far findSlots looks in one go when searching for the next free day. */
+const SEARCH_CHUNK_DAYS = 21;
+
+export interface BookingFormRequest {
+  teamId: string;
+  bookerId: string;
+  mode: 'book' | 'reschedule';
+  privateMetadata: string;
+  typeId?: string;
+  /** Preferred duration (from `/meet … 30m`) when no type is chosen. */
+  durationMinutes?: number;
+  /** Everyone else in the meeting (the booker is added). */
+  peopleIds: string[];
+  day?: string;
+  selectedStart?: string;
+  title?: string;
+  notes?: string;
+  slotHint?: string;
+  moving?: { title: string; when: string };
+}
+
+export interface BookingForm {
+  view: ReturnType<typeof bookingModal>;
+  data: BookingFormView;
+}
+
+/** Works out the modal's content: the type, the people (as Slack knows them), the day and its free slots. */
+export async function loadBookingForm(ctx: SlackContext, client: WebClient, request: BookingFormRequest): Promise<BookingForm> {
+  const ids = [request.bookerId, ...request.peopleIds.filter((id) => id !== request.bookerId)];
+  const everyone = await ctx.people.see(client, request.teamId, ids);
+  const booker = everyone[0]!;
+  const unusable = everyone.filter((p) => p.isBot || p.deleted);
+  const people = everyone.filter((p) => !p.isBot && !p.deleted);
+  const now = ctx.now();
+  const data = await withTeam(ctx.db, request.teamId, async (tx) => {
+    const types = await listMeetingTypes(tx);
+    const type = chooseType(types, request.typeId, request.durationMinutes);
+    if (!type) throw new Error('This workspace has no active meeting types');
+    const hostIds = people.map((p) => p.id);
+    const tz = booker.timeZone;
+    const day = request.day ?? (await firstFreeDay(tx, type, hostIds, tz, now)) ?? localDateOf(now, tz);
+    const slots = await slotsOnDay(tx, type, hostIds, tz, day, now);
+    const nextDay = slots.length === 0 ? await firstFreeDay(tx, type, hostIds, tz, startOfLocalDay(addLocalDays(day, 1), tz), now) : undefined;
+    const form: BookingFormView = {
+      mode: request.mode,
+      privateMetadata: request.privateMetadata,
+      booker: formPerson(booker),
+      types: types.map((t) => ({ id: t.id, name: t.name, durationMinutes: t.durationMinutes })),
+      typeId: type.id,
+      people: people.map(formPerson),
+      day,
+      slots: slots.map((s) => ({ start: s.start, end: s.end })),
+      nextDay: nextDay ?? null,
+      selectedStart: request.selectedStart,
+      title: request.title,
+      notes: request.notes,
+      slotHint: request.slotHint,
+      moving: request.moving,
+      peopleProblem: unusable.length
+        ? `${unusable.map((p) => `<@${p.id}>`).join(', ')} ${unusable.length === 1 ? 'is a bot or a deactivated account and was' : 'are bots or deactivated accounts and were'} left out.`
+        : undefined,
+    };
+    return form;
+  });
+  return { view: bookingModal(data), data };
+}
+
+function chooseType(types: MeetingType[], typeId?: string, durationMinutes?: number): MeetingType | undefined {
+  return (
+    types.find((t) => t.id === typeId) ??
+    (durationMinutes ? closestDuration(types, durationMinutes) : undefined) ??
+    types.find((t) => t.durationMinutes === 30) ??
+    types[0]
+  );
+}
+
+function closestDuration(types: MeetingType[], minutes: number): MeetingType | undefined {
+  return [...types].sort((a, b) => Math.abs(a.durationMinutes - minutes) - Math.abs(b.durationMinutes - minutes))[0];
+}
+
+function formPerson(p: SlackPerson): FormPerson {
+  return { id: p.id, name: p.name, timeZone: p.timeZone };
+}
+
+export async function slotsOnDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, day: string, now: Date): Promise<Slot[]> {
+  const from = startOfLocalDay(day, timeZone);
+  const to = startOfLocalDay(addLocalDays(day, 1), timeZone);
+  if (to <= now) return [];
+  const { slots } = await findSlots(tx, { meetingTypeId: type.id, hostIds, from, to, now, mode: 'all' });
+  return slots;
+}
+
+/** The booker's local date of the first free slot from `from` (default: now) within the type's horizon. */
+async function firstFreeDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, from: Date, now?: Date): Promise<string | undefined>;
+async function firstFreeDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, now: Date): Promise<string | undefined>;
+async function firstFreeDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, fromOrNow: Date, maybeNow?: Date): Promise<string | undefined> {
+  const now = maybeNow ?? fromOrNow;
+  const horizon = new Date(now.getTime() + type.bookingHorizonDays * DAY_MS);
+  let from = fromOrNow < now ? now : fromOrNow;
+  while (from < horizon) {
+    const to = new Date(Math.min(from.getTime() + SEARCH_CHUNK_DAYS * DAY_MS, horizon.getTime()));
+    const { slots } = await findSlots(tx, { meetingTypeId: type.id, hostIds, from, to, now, mode: 'all' });
+    if (slots.length) return localDateOf(slots[0]!.start, timeZone);
+    from = to;
+  }
+  return undefined;
+}

@@ -1,0 +1,81 @@
+import { App, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { AppDeps, RoomEvent } from '../app.js';
+import { getBooking } from '../bookings/index.js';
+import { slackContext, type SlackContext } from './context.js';
+import { registerListeners } from './listeners/index.js';
+import { refreshMeetingMessage } from './meeting-posts.js';
+import { HonoReceiver } from './receiver.js';
+
+/**
+ * Web API client settings: every call goes to SLACK_API_URL; a 429 is retried after its
+ * Retry-After (the client does that), other failures a few times with backoff.
+ */
+export function webClientOptions(deps: Pick<AppDeps, 'config'>): WebClientOptions {
+  return {
+    slackApiUrl: deps.config.slack.apiUrl,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+    logLevel: LogLevel.ERROR,
+  };
+}
+
+export interface SlackApp {
+  bolt: App;
+  ctx: SlackContext;
+}
+
+/** The Bolt app with our listeners, on the given receiver (HTTP on our Hono app, or Socket Mode). */
+export function createSlackApp(deps: AppDeps, receiver: Receiver): SlackApp {
+  const botToken = deps.config.slack.botToken;
+  if (!botToken) throw new Error('Slack: SLACK_BOT_TOKEN is not set');
+  const clientOptions = webClientOptions(deps);
+  const bolt = new App({
+    receiver,
+    // One workspace's bot token; the team of each request comes from the request itself.
+    authorize: async () => ({ botToken }),
+    // The app listens to no messages, so it needs no bot user id (and no auth.test round trip).
+    ignoreSelf: false,
+    clientOptions,
+    logLevel: LogLevel.WARN,
+  });
+  const ctx = slackContext(deps, new WebClient(botToken, clientOptions));
+  registerListeners(bolt, ctx);
+  bolt.error(async (error) => {
+    ctx.log.error('Slack: a listener failed', error);
+  });
+  return { bolt, ctx };
+}
+
+/** The HTTP receiver mounted at POST /slack/events. */
+export function createHttpSlackApp(deps: AppDeps): (SlackApp & { receiver: HonoReceiver }) | undefined {
+  const { botToken, signingSecret } = deps.config.slack;
+  if (!botToken || !signingSecret) return undefined;
+  const receiver = new HonoReceiver({ signingSecret, logger: console });
+  return { ...createSlackApp(deps, receiver), receiver };
+}
+
+/** Socket Mode (SLACK_APP_TOKEN): Slack's requests arrive over a websocket the app opens; no public URL needed. */
+export async function startSocketMode(deps: AppDeps): Promise<SlackApp> {
+  const { appToken } = deps.config.slack;
+  if (!appToken) throw new Error('Slack: SLACK_APP_TOKEN is not set');
+  const receiver = new SocketModeReceiver({ appToken, installerOptions: { clientOptions: { slackApiUrl: deps.config.slack.apiUrl } }, logLevel: LogLevel.WARN });
+  const app = createSlackApp(deps, receiver);
+  await app.bolt.start();
+  return app;
+}
+
+/**
+ * The room-event hook (AppDeps.onRoomEvent): the meeting message shows when the call starts
+ * ("In progress") and ends ("Ended after 32 min").
+ */
+export function slackRoomEvents(deps: Pick<AppDeps, 'db' | 'config' | 'now'>): ((event: RoomEvent) => Promise<void>) | undefined {
+  const botToken = deps.config.slack.botToken;
+  if (!botToken) return undefined;
+  const ctx = slackContext(deps as AppDeps, new WebClient(botToken, webClientOptions(deps)));
+  return async (event) => {
+    const booking = await getBooking(ctx.db, event.teamId, event.bookingId);
+    await refreshMeetingMessage(ctx, ctx.client, booking, {
+      room: { status: event.status, startedAt: event.startedAt, endedAt: event.endedAt, durationSeconds: event.durationSeconds },
+    });
+  };
+}

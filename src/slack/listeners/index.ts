@@ -1,0 +1,24 @@
+import type { App } from '@slack/bolt';
+import type { SlackContext } from '../context.js';
+import { registerBookingFormActions } from './actions/booking-form.js';
+import { registerHomeButtons } from './actions/home-buttons.js';
+import { registerMeetingButtons } from './actions/meeting-buttons.js';
+import { registerMeetCommand } from './commands/meet.js';
+import { registerAppHomeOpened } from './events/app-home-opened.js';
+import { registerSlotOptions } from './options/slot-options.js';
+import { registerAvailabilitySubmission } from './views/availability-submission.js';
+import { registerBookingSubmission } from './views/booking-submission.js';
+import { registerCancelSubmission } from './views/cancel-submission.js';
+
+/** Every listener, registered by kind as in Slack's Bolt samples. */
+export function registerListeners(app: App, ctx: SlackContext): void {
+  registerMeetCommand(app, ctx);
+  registerBookingFormActions(app, ctx);
+  registerMeetingButtons(app, ctx);
+  registerHomeButtons(app, ctx);
+  registerSlotOptions(app, ctx);
+  registerBookingSubmission(app, ctx);
+  registerCancelSubmission(app, ctx);
+  registerAvailabilitySubmission(app, ctx);
+  registerAppHomeOpened(app, ctx);
+}

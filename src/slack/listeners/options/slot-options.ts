@@ -1,0 +1,22 @@
+import type { App } from '@slack/bolt';
+import { BookingIds, slotOptionText } from '../../blocks/booking-modal.js';
+import { LIMITS, option } from '../../blocks/limits.js';
+import { loadBookingForm } from '../../booking-form.js';
+import { situationOf, type OpenFormView } from '../../booking-form-state.js';
+import type { SlackContext } from '../../context.js';
+
+/** A day with more free times than a static select holds: the slot list is an external select, filtered by what is typed. */
+export function registerSlotOptions(app: App, ctx: SlackContext): void {
+  app.options(BookingIds.slotAction, async ({ ack, body, client }) => {
+    const b = body as any;
+    const view = b.view as OpenFormView;
+    const { request } = await situationOf(ctx, b.team?.id ?? b.user.team_id, b.user.id, view);
+    const { data } = await loadBookingForm(ctx, client, request);
+    const query = String(b.value ?? '').trim();
+    const options = data.slots
+      .map((s) => option(slotOptionText(s, data.booker, data.people), s.start.toISOString()))
+      .filter((o) => o.text.text.includes(query))
+      .slice(0, LIMITS.staticSelectOptions);
+    await ack({ options });
+  });
+}
