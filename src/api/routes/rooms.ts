@@ -138,7 +138,7 @@ export function roomsRoutes(deps: AppDeps) {
       await recordRoom(deps.db, access.teamId, access.booking.id, room, at);
     } catch (error) {
       if (!(error instanceof VideoServiceError)) throw error;
-      logUnexpected(c, error);
+      console.warn(`[request ${requestIdOf(c)}] video service unavailable: ${error.message}`);
       c.header('Retry-After', '5');
       return roomError(c, 503, 'video_unavailable', 'The video service did not answer. Please try again in a moment.') as never;
     }
