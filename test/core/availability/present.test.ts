@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { formatIsoInZone, formatLocalTime, formatSlotLabel, presentSlot } from '../../../src/core/availability/present.js';
+
+const slot = (start: string, end: string) => ({ start: new Date(start), end: new Date(end), hostIds: ['a', 'b'] });
+
+describe('presentSlot', () => {
+  it('shows a slot in the viewer zone with its offset, plus UTC', () => {
+    expect(presentSlot(slot('2026-03-03T14:30:00Z', '2026-03-03T15:00:00Z'), 'America/New_York')).toEqual({
+      start: '2026-03-03T09:30:00-05:00',
+      end: '2026-03-03T10:00:00-05:00',
+      startUtc: '2026-03-03T14:30:00.000Z',
+      endUtc: '2026-03-03T15:00:00.000Z',
+      label: 'Tue 3 Mar, 09:30–10:00',
+      hostIds: ['a', 'b'],
+    });
+  });
+
+  it('uses :30 and :45 offsets and +00:00 for UTC', () => {
+    const s = slot('2026-03-03T14:30:00Z', '2026-03-03T15:00:00Z');
+    expect(presentSlot(s, 'Asia/Kolkata').start).toBe('2026-03-03T20:00:00+05:30');
+    expect(presentSlot(s, 'Asia/Kathmandu').label).toBe('Tue 3 Mar, 20:15–20:45');
+    expect(presentSlot(s, 'UTC').start).toBe('2026-03-03T14:30:00+00:00');
+  });
+
+  it('names both days when a slot crosses the viewer’s midnight', () => {
+    expect(presentSlot(slot('2026-03-03T23:30:00Z', '2026-03-04T00:30:00Z'), 'Europe/London').label).toBe(
+      'Tue 3 Mar, 23:30 – Wed 4 Mar, 00:30',
+    );
+  });
+
+  it('names the zones when the offset changes inside the slot', () => {
+    expect(formatSlotLabel(new Date('2026-11-01T05:30:00Z'), new Date('2026-11-01T06:00:00Z'), 'America/New_York')).toBe(
+      'Sun 1 Nov, 01:30 EDT–01:00 EST',
+    );
+  });
+
+  it('formats local times and ISO strings across a DST change', () => {
+    expect(formatLocalTime(new Date('2026-03-29T00:59:00Z'), 'Europe/London')).toBe('00:59');
+    expect(formatLocalTime(new Date('2026-03-29T01:00:00Z'), 'Europe/London')).toBe('02:00');
+    expect(formatIsoInZone(new Date('2026-03-29T01:00:00Z'), 'Europe/London')).toBe('2026-03-29T02:00:00+01:00');
+  });
+});
