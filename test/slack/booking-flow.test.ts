@@ -18,7 +18,10 @@ const slack = new FakeSlack({
   U0BOT: { tz: 'UTC', name: 'Some Bot', isBot: true },
 });
 beforeAll(() => slack.listen());
-afterEach(() => slack.reset());
+afterEach(async () => {
+  await slack.settle();
+  slack.reset();
+});
 afterAll(() => slack.close());
 
 const slotOptions = (view: any) => view.blocks.find((b: any) => b.block_id?.startsWith('slot-'))?.element.options ?? [];

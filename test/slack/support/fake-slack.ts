@@ -71,6 +71,17 @@ export class FakeSlack {
     this.override(method, () => ({ ok: false, error }), options);
   }
 
+  /** Waits until the app has made no call for `quietMs`: its work after acknowledging is done. */
+  async settle(quietMs = 250, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let seen = -1;
+    while (Date.now() < deadline) {
+      if (this.calls.length === seen) return;
+      seen = this.calls.length;
+      await new Promise((r) => setTimeout(r, quietMs));
+    }
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.overrides.clear();
