@@ -82,6 +82,11 @@ export class FakeSlack {
     }
   }
 
+  /** Forgets the calls so far (overrides stay). */
+  clearCalls(): void {
+    this.calls.length = 0;
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.overrides.clear();

@@ -12,11 +12,11 @@ export async function bookThroughSlack(
   slack: FakeSlack,
   input: { user: string; text: string; day: string; start: string; title?: string; channel?: string },
 ): Promise<{ booking: Booking; message: Record<string, any> }> {
-  slack.reset();
+  slack.clearCalls();
   await sendCommand(t.app, { team_id: TEAM, user_id: input.user, channel_id: input.channel ?? 'C0GENERAL', text: input.text });
   const filled = await slack.waitFor('views.update', (b) => b.view?.blocks?.some((x: any) => x.block_id === 'day'));
   const viewId = filled.body.view_id;
-  slack.reset();
+  slack.clearCalls();
   await sendInteraction(t.app, {
     type: 'block_actions',
     team: { id: TEAM },
@@ -28,7 +28,7 @@ export async function bookThroughSlack(
   const dayView = (await slack.waitFor('views.update')).body.view;
   const slot = slotOptions(dayView).find((o) => o.value === input.start);
   expect(slot, `slot ${input.start} offered`).toBeDefined();
-  slack.reset();
+  slack.clearCalls();
   const response = await sendInteraction(t.app, {
     type: 'view_submission',
     team: { id: TEAM },

@@ -20,6 +20,7 @@ import type { SlackContext } from '../../context.js';
 import { publishMeeting, refreshMeetingMessage, sendPersonalLinks } from '../../meeting-posts.js';
 import { removeReminders, scheduleReminders } from '../../reminders.js';
 import { slackErrorCode } from '../../slack-errors.js';
+import { tell } from '../../tell.js';
 
 /**
  * Submitting the booking modal books (or moves) through the booking service. The idempotency key
@@ -82,7 +83,13 @@ function keyOf(viewId: string, parts: string[]): string {
 }
 
 async function afterBooking(ctx: SlackContext, client: WebClient, booking: Booking, channelId: string | undefined): Promise<void> {
-  await publishMeeting(ctx, client, booking, channelId);
+  try {
+    await publishMeeting(ctx, client, booking, channelId);
+  } catch (error) {
+    // Booked, but Slack would not take the message: say so rather than fail silently.
+    ctx.log.error(`Slack: booking ${booking.id} made but its message could not be posted`, error);
+    await tell(ctx, client, { user: booking.organizerId }, `Your meeting *${booking.title}* is booked, but I could not post it (${slackErrorCode(error) ?? 'Slack did not answer'}). It is in \`/meet list\` and on my Home tab.`).catch(() => {});
+  }
   await scheduleReminders(ctx, client, booking);
 }
 
