@@ -1,5 +1,5 @@
-import { firstEndingAfter, mergeSpans, spansContain, subtractSpans, type Span } from './intervals.js';
-import { DAY_MS, MINUTE_MS, fromWall, localDayNumberOf } from './local-time.js';
+import { firstEndingAfter, mergeSpans, subtractSpans, type Span } from './intervals.js';
+import { DAY_MS, MINUTE_MS, localDayNumberOf } from './local-time.js';
 import type { HostAvailabilityInput, Slot, SlotQuery, SlotRules } from './types.js';
 import { expandSpans } from './working-ranges.js';
 
@@ -34,8 +34,11 @@ interface HostPlan {
   working: Span[];
   /** Working time minus busy intervals widened by both bookings' buffers. */
   free: Span[];
-  /** Local days on which no slot may start (daily limit reached). */
-  limited: Span[];
+  timeZone: string;
+  /** Local day numbers (host zone) on which no slot may start: the daily limit is reached. */
+  limited: Set<number>;
+  /** Every day is limited (dailyLimit 0). */
+  closed: boolean;
 }
 
 function requireNumber(name: string, value: number, min: number, exclusive: boolean): void {
@@ -82,10 +85,9 @@ function boundsOf(query: SlotQuery): Bounds {
   };
 }
 
-/** Local days (host zone) that already hold `dailyLimit` busy intervals, for starts in [lo, hi). */
-function limitedDays(input: HostAvailabilityInput, limit: number | null, lo: number, hi: number): Span[] {
-  if (limit === null) return [];
-  if (limit <= 0) return [{ start: lo, end: hi }];
+/** Local days (host zone) that already hold `limit` busy intervals, for starts in [lo, hi). */
+function limitedDays(input: HostAvailabilityInput, limit: number, lo: number, hi: number): Set<number> {
+  const out = new Set<number>();
   const tz = input.schedule.timeZone;
   const firstDay = localDayNumberOf(lo, tz);
   const lastDay = localDayNumberOf(hi, tz);
@@ -97,11 +99,12 @@ function limitedDays(input: HostAvailabilityInput, limit: number | null, lo: num
     const day = localDayNumberOf(t, tz);
     if (day >= firstDay && day <= lastDay) counts.set(day, (counts.get(day) ?? 0) + 1);
   }
-  const out: Span[] = [];
-  for (const [day, count] of counts) {
-    if (count >= limit) out.push({ start: fromWall(day * DAY_MS, tz), end: fromWall((day + 1) * DAY_MS, tz) });
-  }
-  return mergeSpans(out);
+  for (const [day, count] of counts) if (count >= limit) out.add(day);
+  return out;
+}
+
+function isLimited(plan: HostPlan, start: number): boolean {
+  return plan.closed || (plan.limited.size > 0 && plan.limited.has(localDayNumberOf(start, plan.timeZone)));
 }
 
 function planHost(input: HostAvailabilityInput, rules: SlotRules, lo: number, hi: number, duration: number): HostPlan {
@@ -122,7 +125,9 @@ function planHost(input: HostAvailabilityInput, rules: SlotRules, lo: number, hi
     raw,
     working: merged,
     free: subtractSpans(merged, mergeSpans(blocked)),
-    limited: limitedDays(input, rules.dailyLimit, lo, hi),
+    timeZone: input.schedule.timeZone,
+    limited: rules.dailyLimit === null || rules.dailyLimit <= 0 ? new Set() : limitedDays(input, rules.dailyLimit, lo, hi),
+    closed: rules.dailyLimit !== null && rules.dailyLimit <= 0,
   };
 }
 
@@ -132,7 +137,7 @@ function planHost(input: HostAvailabilityInput, rules: SlotRules, lo: number, hi
  */
 function hostStarts(plan: HostPlan, b: Bounds): number[] {
   const out: number[] = [];
-  const { free, limited } = plan;
+  const { free } = plan;
   let ordered = true;
   for (const r of plan.raw) {
     if (r.end <= b.lo || r.start >= b.hi) continue;
@@ -143,7 +148,7 @@ function hostStarts(plan: HostPlan, b: Bounds): number[] {
       if (from >= until) break;
       let s = r.start + Math.ceil((from - r.start) / b.step) * b.step;
       for (; s < until && s + b.duration <= f.end; s += b.step) {
-        if (limited.length > 0 && spansContain(limited, s)) continue;
+        if (isLimited(plan, s)) continue;
         if (out.length > 0 && s <= out[out.length - 1]) ordered = false;
         out.push(s);
       }
@@ -157,14 +162,14 @@ function hostStarts(plan: HostPlan, b: Bounds): number[] {
 
 /** For sorted starts: whether [s, s + duration) is free for the host (grid ignored). */
 function freeAt(plan: HostPlan, starts: readonly number[], duration: number): boolean[] {
-  const { free, limited } = plan;
+  const { free } = plan;
   const out = new Array<boolean>(starts.length);
   let i = 0;
   for (let k = 0; k < starts.length; k++) {
     const s = starts[k];
     const e = s + duration;
     while (i < free.length && free[i].end < e) i++;
-    out[k] = i < free.length && free[i].start <= s && !(limited.length > 0 && spansContain(limited, s));
+    out[k] = i < free.length && free[i].start <= s && !isLimited(plan, s);
   }
   return out;
 }
@@ -187,11 +192,7 @@ export function computeHostSlots(input: HostAvailabilityInput, query: SlotQuery)
   return toSlots(hostStarts(plan, b), b.duration, [plan.hostId]);
 }
 
-/**
- * Candidates are the union of every host's own slot starts (each host's grid); each candidate
- * lists the hosts for whom [start, start + duration) is free, on their grid or not. So a
- * 09:00 host in London and a 09:30 host in Kolkata can meet at either's grid times.
- */
+/** Every host's own slot starts, merged, and for each host which of them it is free for. */
 function candidates(hosts: readonly HostAvailabilityInput[], query: SlotQuery): { starts: number[]; free: boolean[][]; b: Bounds } {
   const b = boundsOf(query);
   if (b.lo >= b.hi || hosts.length === 0) return { starts: [], free: [], b };
@@ -203,7 +204,14 @@ function candidates(hosts: readonly HostAvailabilityInput[], query: SlotQuery): 
   return { starts, free: plans.map((p) => freeAt(p, starts, b.duration)), b };
 }
 
-/** Slots at which every host is free; hostIds lists all hosts. See {@link candidates} for the grid. */
+/**
+ * Slots at which every host is free; hostIds lists all hosts.
+ *
+ * The grid: a start is a candidate if it is a slot start of at least one host (on that host's
+ * own grid, see {@link computeHostSlots}); it is kept if [start, start + duration) is free for
+ * every other host, on their grid or not (working time, buffered busy time, daily limit). So a
+ * London host (:00/:30 UTC) and a Kathmandu host (:15/:45 UTC) can meet at either's times.
+ */
 export function computeSlotsAllFree(hosts: readonly HostAvailabilityInput[], query: SlotQuery): Slot[] {
   const { starts, free, b } = candidates(hosts, query);
   const ids = hosts.map((h) => h.schedule.hostId);
@@ -211,7 +219,11 @@ export function computeSlotsAllFree(hosts: readonly HostAvailabilityInput[], que
   return toSlots(kept, b.duration, ids);
 }
 
-/** Slots at which at least one host is free, each with the hosts free for it (input order). */
+/**
+ * Slots at which at least one host is free, each with the hosts free for it (in input order).
+ * Same candidates as {@link computeSlotsAllFree}, which returns exactly the slots here that
+ * name every host.
+ */
 export function computeSlotsAnyFree(hosts: readonly HostAvailabilityInput[], query: SlotQuery): Slot[] {
   const { starts, free, b } = candidates(hosts, query);
   const out: Slot[] = [];
@@ -255,7 +267,7 @@ export function checkSlot(
       return { available: false, reason: 'off-grid' };
     }
   }
-  if (spansContain(plan.limited, s)) return { available: false, reason: 'daily-limit' };
+  if (isLimited(plan, s)) return { available: false, reason: 'daily-limit' };
   if (!freeAt(plan, [s], duration)[0]) return { available: false, reason: 'busy' };
   return { available: true };
 }

@@ -60,7 +60,7 @@ export interface SlotRules {
 
 export interface SlotQuery extends SlotRules {
   now: Date;
-  /** Window to search, UTC instants (inclusive start, exclusive end). */
+  /** Window to search, UTC instants (inclusive start, exclusive end): a slot is in it when its start is. */
   from: Date;
   to: Date;
 }
