@@ -43,7 +43,7 @@ export function renderCallPage(meeting: CallPageMeeting): string {
       <button type="button" id="toggle-mic" aria-pressed="false">Mute microphone</button>
       <button type="button" id="toggle-camera" aria-pressed="false">Turn camera off</button>
     </div>
-    <form id="join-form">
+    <form id="join-form" novalidate>
       ${
         guest
           ? `<label class="guest-name">Your name <input id="guest-name" name="name" autocomplete="name" maxlength="80" required placeholder="The name others will see"></label>`
