@@ -22,6 +22,7 @@ import {
 } from '../../src/bookings/index.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
+import { rawRows } from '../support/sql.js';
 
 // Monday 1 March 2027; London is on GMT, New York on EST.
 const now = new Date('2027-02-26T12:00:00Z');
@@ -38,8 +39,10 @@ describe.each(databaseKinds())('booking service on %s', (kind) => {
   });
   afterAll(() => handle?.close());
 
-  const countBookings = () =>
-    withTeam(handle.db, T, async (tx) => Number((await tx.execute(sql`select count(*)::int as n from bookings`)).rows?.[0]?.n ?? (await tx.execute(sql`select count(*)::int as n from bookings`) as any)[0].n));
+  const countBookings = async () => {
+    const [row] = await withTeam(handle.db, T, (tx) => rawRows<{ n: number }>(tx, sql`select count(*)::int as n from bookings`));
+    return Number(row!.n);
+  };
 
   const book = (start: string, extra: Record<string, unknown> = {}) =>
     createBooking(handle.db, T, { meetingTypeId: team.types.m30.id, organizerId: 'U0ANA', start, source: 'api', ...extra }, { now });
@@ -120,7 +123,7 @@ describe.each(databaseKinds())('booking service on %s', (kind) => {
       [() => book('2027-06-01T10:00:00Z'), OutsideAvailabilityError, 'start'], // beyond 60 days
     ];
     for (const [attempt, type, field] of cases) {
-      const error = await attempt().catch((e) => e);
+      const error: BookingError = await attempt().catch((e) => e);
       expect(error).toBeInstanceOf(type);
       expect(error.field).toBe(field);
       expect(error.message.length).toBeGreaterThan(10);
