@@ -137,7 +137,7 @@ export function bookingModal(form: BookingFormView) {
         type: 'multi_users_select',
         action_id: BookingIds.peopleAction,
         initial_users: form.people.map((p) => p.id),
-        max_selected_items: 20,
+        max_selected_items: 21,
       },
     });
     if (form.peopleProblem) blocks.push({ type: 'context', block_id: 'people_problem', elements: [mrkdwn(`:warning: ${form.peopleProblem}`)] });

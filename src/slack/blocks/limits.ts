@@ -116,6 +116,7 @@ function checkElement(e: any, at: string, problems: string[]): void {
     if (e.url && e.url.length > LIMITS.buttonUrl) problems.push(`${at}: button url over ${LIMITS.buttonUrl}`);
     if (e.value && e.value.length > LIMITS.buttonValue) problems.push(`${at}: button value over ${LIMITS.buttonValue}`);
   }
+  if (e.initial_users && e.max_selected_items && e.initial_users.length > e.max_selected_items) problems.push(`${at}: more initial users than max_selected_items`);
   const options: any[] = e.options ?? (e.option_groups ?? []).flatMap((g: any) => g.options);
   if ((e.type === 'static_select' || e.type === 'multi_static_select') && options.length > LIMITS.staticSelectOptions) {
     problems.push(`${at}: ${options.length} options (at most ${LIMITS.staticSelectOptions})`);
