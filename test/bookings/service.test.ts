@@ -123,7 +123,7 @@ describe.each(databaseKinds())('booking service on %s', (kind) => {
       [() => book('2027-06-01T10:00:00Z'), OutsideAvailabilityError, 'start'], // beyond 60 days
     ];
     for (const [attempt, type, field] of cases) {
-      const error: BookingError = await attempt().catch((e) => e);
+      const error = (await attempt().catch((e: unknown) => e)) as BookingError;
       expect(error).toBeInstanceOf(type);
       expect(error.field).toBe(field);
       expect(error.message.length).toBeGreaterThan(10);
