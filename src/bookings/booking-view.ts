@@ -41,15 +41,25 @@ export async function loadBookings(tx: Tx, rows: BookingRow[]): Promise<Booking[
     tx.select({ id: meetingTypes.id, name: meetingTypes.name }).from(meetingTypes).where(inArray(meetingTypes.id, typeIds)),
   ]);
   const typeNames = new Map(types.map((t) => [t.id, t.name]));
-  return rows.map((row) => ({
+  return rows.map((row) =>
+    toBooking(
+      row,
+      { name: typeNames.get(row.meetingTypeId) ?? '' },
+      participants.filter((p) => p.bookingId === row.id),
+    ),
+  );
+}
+
+/** Assembles the view from rows already at hand (a fresh insert needs no second read). */
+export function toBooking(row: BookingRow, type: { name: string }, participants: (BookingParticipant & { bookingId: string })[]): Booking {
+  return {
     ...row,
-    meetingTypeName: typeNames.get(row.meetingTypeId) ?? '',
+    meetingTypeName: type.name,
     durationMinutes: Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000),
     participants: participants
-      .filter((p) => p.bookingId === row.id)
-      .map(({ bookingId: _bookingId, ...p }) => p)
+      .map(({ id, role, slackUserId, guestName, guestEmail }) => ({ id, role, slackUserId, guestName, guestEmail }))
       .sort((a, b) => roleOrder[a.role] - roleOrder[b.role]),
-  }));
+  };
 }
 
 export async function loadBooking(tx: Tx, id: string): Promise<Booking | undefined> {

@@ -14,7 +14,7 @@ import type { Database } from '../db/client.js';
 import { bookings, idempotencyKeys, meetingParticipants } from '../db/schema.js';
 import { withTeam, type Tx } from '../db/tenant.js';
 import { loadBusy, loadHostInputs, slotRulesOf } from './availability.js';
-import { loadBooking, loadBookings, type Booking } from './booking-view.js';
+import { loadBooking, loadBookings, toBooking, type Booking } from './booking-view.js';
 import {
   BookingCancelledError,
   IdempotencyMismatchError,
@@ -269,7 +269,7 @@ async function insertBooking(tx: Tx, teamId: string, b: NewBooking): Promise<Boo
   const blocked = `[${new Date(b.start.getTime() - b.type.bufferBeforeMinutes * MINUTE_MS).toISOString()},${new Date(
     end.getTime() + b.type.bufferAfterMinutes * MINUTE_MS,
   ).toISOString()})`;
-  await tx.insert(meetingParticipants).values([
+  const participants = await tx.insert(meetingParticipants).values([
     ...b.hostIds.map((id) => ({
       teamId,
       bookingId: row!.id,
@@ -279,8 +279,8 @@ async function insertBooking(tx: Tx, teamId: string, b: NewBooking): Promise<Boo
       holdsTime: true,
     })),
     ...b.guests.map((g) => ({ teamId, bookingId: row!.id, role: 'guest' as const, guestName: g.name, guestEmail: g.email ?? null })),
-  ]);
-  return (await loadBooking(tx, row!.id))!;
+  ]).returning();
+  return toBooking(row!, b.type, participants);
 }
 
 async function releaseBooking(tx: Tx, id: string, by: { reason: string | null; actorId: string; now: Date }): Promise<void> {

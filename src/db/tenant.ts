@@ -15,8 +15,8 @@ export const APP_ROLE = 'meetings_app';
 export async function withTeam<T>(db: Database, teamId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (!teamId) throw new Error('withTeam needs a team id');
   return db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
-    await tx.execute(sql`select set_config('app.team_id', ${teamId}, true)`);
+    // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
+    await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.team_id', ${teamId}, true)`);
     return work(tx);
   });
 }
