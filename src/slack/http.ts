@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.js';
-import { getBooking, NotFoundError } from '../bookings/index.js';
+import { getBooking, getPeople, NotFoundError } from '../bookings/index.js';
+import { withTeam } from '../db/tenant.js';
 import { joinUrl } from '../video/links.js';
 import { buildIcs } from './ics.js';
 import { createHttpSlackApp } from './index.js';
@@ -36,6 +37,7 @@ export function slackRoutes(deps: AppDeps): Hono {
       if (error instanceof NotFoundError) return c.text('This meeting does not exist.', 404);
       throw error;
     }
+    const organizer = await withTeam(deps.db, teamId, async (tx) => (await getPeople(tx, [booking.organizerId]).catch(() => new Map())).get(booking.organizerId));
     const personalLink = participant && booking.participants.some((p) => p.slackUserId === participant)
       ? await joinUrl(deps.config, { teamId, bookingId: booking.id, participant })
       : undefined;
@@ -55,7 +57,7 @@ export function slackRoutes(deps: AppDeps): Hono {
       description,
       url: personalLink,
       cancelled: booking.status === 'cancelled',
-      organizer: null,
+      organizer: organizer?.email ? { name: organizer.name, email: organizer.email } : null,
       stamp: booking.updatedAt,
     });
     return c.body(ics, 200, {

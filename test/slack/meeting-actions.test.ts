@@ -194,6 +194,7 @@ describe.each(databaseKinds())('the meeting message on %s', (kind) => {
     expect(ics).toContain('DTSTART:20270309T143000Z\r\n');
     expect(ics).toContain('SUMMARY:Plan\\; Q2\\, and more\r\n');
     expect(ics).not.toContain('/m/');
+    expect(ics.replace(/\r\n /g, '')).toContain('ORGANIZER;CN="Ana Alvarez":mailto:u0ana@example.com\r\n');
     // Ben's own file (from his direct message) carries his join link, and only his.
     const dm = slack.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0BEN')!;
     const personal = dm.body.blocks.flatMap((b: any) => b.elements ?? []).find((e: any) => e.action_id === 'meeting_calendar').url as string;

@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer, type SetupServerApi } from 'msw/node';
+import { setupServer } from 'msw/node';
 
 export const SLACK_API = 'https://slack.test/api/';
 
@@ -25,7 +25,7 @@ type Override = (body: Record<string, any>) => Answer | undefined | Promise<Answ
  */
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
-  readonly server: SetupServerApi;
+  readonly server: ReturnType<typeof setupServer>;
   private readonly overrides = new Map<string, Override[]>();
   private counter = 0;
 
