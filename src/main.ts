@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { ConfigError, describeMissing, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
+import { slackRoomEvents, startSocketMode, type SlackApp } from './slack/index.js';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -14,7 +15,22 @@ async function main(): Promise<void> {
   );
   for (const line of describeMissing(config)) console.log(line);
 
-  const app = createApp({ db: database.db, dbKind: database.kind, config });
+  const deps = { db: database.db, dbKind: database.kind, config };
+  // The meeting message in Slack shows when the video room starts and ends.
+  const app = createApp({ ...deps, onRoomEvent: slackRoomEvents(deps) });
+  let socketMode: SlackApp | undefined;
+  if (config.slack.appToken && config.slack.botToken) {
+    // Not awaited before serving: the API and pages run even while Slack is unreachable.
+    startSocketMode(deps).then(
+      (slack) => {
+        socketMode = slack;
+        console.log('Slack: Socket Mode connected (SLACK_APP_TOKEN); no public URL needed');
+      },
+      (error) => console.error(`Slack: Socket Mode could not connect: ${error instanceof Error ? error.message : error}`),
+    );
+  } else if (config.slack.botToken && config.slack.signingSecret) {
+    console.log(`Slack: requests at ${config.publicUrl}/slack/events`);
+  }
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     console.log(`Listening on http://localhost:${info.port} (public URL ${config.publicUrl})`);
   });
@@ -22,6 +38,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
     server.close();
+    await socketMode?.bolt.stop();
     await database.close();
     process.exit(0);
   };
