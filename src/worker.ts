@@ -1,0 +1,61 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import type { ExecutionContext } from 'hono';
+import postgres from 'postgres';
+import type { Database } from './db/client.js';
+import * as schema from './db/schema.js';
+import { loadConfig } from './config.js';
+import { createWebApp } from './web-app.js';
+
+/**
+ * Cloudflare Workers entry: the same Hono app as on Node (health, the meetings API with its
+ * OpenAPI document and reference page, the call page), minus the Slack endpoint, which runs on
+ * Node. Postgres is reached through Hyperdrive, with a client per request: a Worker may not keep
+ * sockets between requests, and Hyperdrive pools the real connections.
+ */
+export interface WorkerEnv {
+  HYPERDRIVE: { connectionString: string };
+  /** web/dist, served for /assets/* (see wrangler.toml). */
+  ASSETS?: { fetch(request: Request): Promise<Response> };
+  PUBLIC_URL?: string;
+  LINK_SECRET?: string;
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_API_KEY?: string;
+  TWILIO_API_SECRET?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  TWILIO_API_URL?: string;
+}
+
+const ASSET_PATH = /^\/assets\/([\w.-]+)$/;
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(request.url);
+    const asset = ASSET_PATH.exec(url.pathname);
+    if (asset && env.ASSETS && request.method === 'GET') return env.ASSETS.fetch(new Request(new URL(`/${asset[1]}`, url), request));
+
+    if (!env.LINK_SECRET) {
+      return Response.json(
+        { error: { code: 'internal_error', message: 'The Worker is missing LINK_SECRET: set it with `wrangler secret put LINK_SECRET`', field: null, requestId: crypto.randomUUID() } },
+        { status: 500 },
+      );
+    }
+    const config = await loadConfig({
+      PUBLIC_URL: env.PUBLIC_URL ?? url.origin,
+      LINK_SECRET: env.LINK_SECRET,
+      TWILIO_ACCOUNT_SID: env.TWILIO_ACCOUNT_SID,
+      TWILIO_API_KEY: env.TWILIO_API_KEY,
+      TWILIO_API_SECRET: env.TWILIO_API_SECRET,
+      TWILIO_AUTH_TOKEN: env.TWILIO_AUTH_TOKEN,
+      TWILIO_API_URL: env.TWILIO_API_URL,
+      DATA_DIR: '/tmp',
+    });
+    const client = postgres(env.HYPERDRIVE.connectionString, { max: 5, fetch_types: false, onnotice: () => {} });
+    const db = drizzle(client, { schema }) as unknown as Database;
+    const app = createWebApp({ db, dbKind: 'postgres', config });
+    try {
+      return await app.fetch(request, env, ctx);
+    } finally {
+      ctx.waitUntil(client.end({ timeout: 5 }));
+    }
+  },
+};
