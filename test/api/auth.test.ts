@@ -39,7 +39,7 @@ describe.each(databaseKinds())('API keys on %s', (kind) => {
     const valid = await h.keyFor(T);
     const wrong = valid.slice(0, -4) + (valid.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     for (const [method, path, body] of protectedRoutes) {
-      for (const headers of [{}, { Authorization: `Bearer ${wrong}` }, { Authorization: 'Bearer mfs_nope' }, { Authorization: `Basic ${valid}` }, { Authorization: 'Bearer' }]) {
+      for (const headers of [{} as Record<string, string>, { Authorization: `Bearer ${wrong}` }, { Authorization: 'Bearer mfs_nope' }, { Authorization: `Basic ${valid}` }, { Authorization: 'Bearer' }]) {
         const result = await call(h.app, method, path, { body, headers });
         expect(result.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
         expect(expectErrorShape(result)).toMatchObject({ code: 'unauthorized', field: 'Authorization' });
