@@ -355,6 +355,10 @@ describe('the call page, in a call', () => {
     expect(await page.locator('#reconnecting').textContent()).toMatch(/Reconnecting/);
     await fake(`__fakeVideo.reconnected()`);
     await page.locator('#reconnecting').waitFor({ state: 'hidden' });
+    await fake(`__fakeVideo.participantReconnecting('slack:U0BEN')`);
+    expect(await tile('slack:U0BEN').locator('.reconnecting-badge').isVisible()).toBe(true);
+    await fake(`__fakeVideo.participantReconnecting('slack:U0BEN', false)`);
+    expect(await tile('slack:U0BEN').locator('.reconnecting-badge').isVisible()).toBe(false);
 
     await fake(`__fakeVideo.leave('guest:1a2b3c4d:Dana%20Guest')`);
     await expect.poll(() => page.locator('.tile').count()).toBe(2);

@@ -262,6 +262,11 @@
     network(identity, level) {
       (identity ? controller.participant(identity) : controller.room.localParticipant).setNetworkQuality(level);
     },
+    participantReconnecting(identity, reconnecting = true) {
+      const participant = controller.participant(identity);
+      participant.state = reconnecting ? 'reconnecting' : 'connected';
+      participant.emit(reconnecting ? 'reconnecting' : 'reconnected');
+    },
     reconnecting() {
       controller.room.state = 'reconnecting';
       controller.room.emit('reconnecting', { code: 53001, message: 'Signaling connection disconnected' });

@@ -96,6 +96,7 @@ export class CallView {
         el('span', { className: 'name', text: name }),
         el('span', { className: 'muted-badge', text: 'Muted', attrs: { title: 'Microphone muted' } }),
         el('span', { className: 'sharing-badge', text: 'Presenting' }),
+        el('span', { className: 'reconnecting-badge', text: 'Reconnecting…' }),
         el('span', { className: 'network', attrs: { role: 'img' } }, [1, 2, 3, 4, 5].map((n) => el('i', { attrs: { 'data-bar': String(n) } }))),
       ]),
     ]);
@@ -119,6 +120,8 @@ export class CallView {
         this.detach(track as unknown as AttachableTrack);
         refresh();
       });
+      remote.on('reconnecting', () => this.tiles.get(p.identity)?.root.classList.add('reconnecting'));
+      remote.on('reconnected', () => this.tiles.get(p.identity)?.root.classList.remove('reconnecting'));
       for (const event of ['trackDisabled', 'trackEnabled', 'trackPublished', 'trackUnpublished', 'trackSwitchedOff', 'trackSwitchedOn']) {
         remote.on(event, refresh);
       }

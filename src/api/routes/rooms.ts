@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { ErrorHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../../app.js';
 import { joinWindow, memberIdentity, resolveJoinLink, type MeetingAccess } from '../../video/access.js';
@@ -8,7 +8,7 @@ import { applyRoomCallback, recordRoom } from '../../video/room-store.js';
 import { isValidTwilioSignature } from '../../video/twilio-signature.js';
 import { MAX_TOKEN_TTL_SECONDS, videoAccessToken } from '../../video/twilio-token.js';
 import { VideoServiceError, ensureTwilioRoom, parseRoomUniqueName, roomUniqueName, twilioCredentials } from '../../video/twilio-rooms.js';
-import { logUnexpected, requestIdOf } from '../errors.js';
+import { logUnexpected, onApiError, requestIdOf } from '../errors.js';
 import { createApiRouter, ErrorSchema, jsonBody, jsonResponse } from '../openapi.js';
 
 const tags = ['Video rooms'];
@@ -95,14 +95,31 @@ const linkStatus: Record<LinkErrorCode, { status: ContentfulStatusCode; code: st
   meeting_over: { status: 410, code: 'meeting_over' },
 };
 
-/** The API's error shape, with codes of this resource. */
-function roomError(c: Context, status: ContentfulStatusCode, code: string, message: string, field: string | null = null, details?: Record<string, unknown>) {
-  return c.json({ ...details, error: { code, message, field, requestId: requestIdOf(c) } }, status);
+/** A refusal of this resource, answered in the API's error shape (its codes and statuses go beyond ApiError's). */
+class RoomError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null,
+    readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'RoomError';
+  }
 }
+
+const onRoomError: ErrorHandler = (error, c) => {
+  if (!(error instanceof RoomError)) return onApiError(error, c);
+  for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+  return c.json({ ...error.details, error: { code: error.code, message: error.message, field: error.field, requestId: requestIdOf(c) } }, error.status);
+};
 
 /** /api/meetings/rooms: joining a booking's call (token) and Twilio's status callbacks (events). */
 export function roomsRoutes(deps: AppDeps) {
   const router = createApiRouter();
+  router.onError(onRoomError);
   const now = () => deps.now?.() ?? new Date();
 
   router.openapi(tokenRoute, async (c) => {
@@ -115,22 +132,22 @@ export function roomsRoutes(deps: AppDeps) {
     } catch (error) {
       if (!(error instanceof LinkError)) throw error;
       const { status, code } = linkStatus[error.code];
-      return roomError(c, status, code, error.message, 'k') as never;
+      throw new RoomError(status, code, error.message, 'k');
     }
     const window = joinWindow(access, at);
     if (window === 'too_early') {
-      return roomError(c, 409, 'meeting_not_open', `The call opens at ${access.opensAt.toISOString()}, ${minutesBefore(access)} minutes before the meeting starts.`, null, {
+      throw new RoomError(409, 'meeting_not_open', `The call opens at ${access.opensAt.toISOString()}, ${minutesBefore(access)} minutes before the meeting starts.`, null, {
         opensAt: access.opensAt.toISOString(),
-      }) as never;
+      });
     }
-    if (window === 'over') return roomError(c, 410, 'meeting_over', 'This meeting is over, and its call can no longer be joined.') as never;
+    if (window === 'over') throw new RoomError(410, 'meeting_over', 'This meeting is over, and its call can no longer be joined.');
     if (access.participant.kind === 'guest' && !body.name) {
-      return roomError(c, 400, 'name_required', 'name: type your name so the others know who joined', 'name') as never;
+      throw new RoomError(400, 'name_required', 'name: type your name so the others know who joined', 'name');
     }
 
     const creds = twilioCredentials(deps.config.twilio);
     if (!creds) {
-      return roomError(c, 503, 'video_unconfigured', 'The video service is not available on this server yet. Please try again later, or tell the organizer.') as never;
+      throw new RoomError(503, 'video_unconfigured', 'The video service is not available on this server yet. Please try again later, or tell the organizer.');
     }
     const uniqueName = roomUniqueName(access.teamId, access.booking.id);
     try {
@@ -139,8 +156,7 @@ export function roomsRoutes(deps: AppDeps) {
     } catch (error) {
       if (!(error instanceof VideoServiceError)) throw error;
       console.warn(`[request ${requestIdOf(c)}] video service unavailable: ${error.message}`);
-      c.header('Retry-After', '5');
-      return roomError(c, 503, 'video_unavailable', 'The video service did not answer. Please try again in a moment.') as never;
+      throw new RoomError(503, 'video_unavailable', 'The video service did not answer. Please try again in a moment.', null, undefined, { 'Retry-After': '5' });
     }
     const { identity, displayName } =
       access.participant.kind === 'member'
@@ -152,16 +168,16 @@ export function roomsRoutes(deps: AppDeps) {
 
   router.openapi(eventsRoute, async (c) => {
     const authToken = deps.config.twilio.authToken;
-    if (!authToken) return roomError(c, 503, 'video_unconfigured', 'Twilio is not configured on this server (TWILIO_AUTH_TOKEN)') as never;
+    if (!authToken) throw new RoomError(503, 'video_unconfigured', 'Twilio is not configured on this server (TWILIO_AUTH_TOKEN)');
     const params = Object.fromEntries(new URLSearchParams(await c.req.text()));
     const query = new URL(c.req.url).search;
     const signed = await isValidTwilioSignature(authToken, c.req.header('x-twilio-signature'), [`${deps.config.publicUrl}${ROOM_EVENTS_PATH}${query}`, c.req.url], params);
-    if (!signed) return roomError(c, 403, 'signature_invalid', 'X-Twilio-Signature is missing or does not match this request') as never;
+    if (!signed) throw new RoomError(403, 'signature_invalid', 'X-Twilio-Signature is missing or does not match this request');
     const room = parseRoomUniqueName(params.RoomName ?? '');
-    if (!room) return roomError(c, 404, 'unknown_room', `Room ${params.RoomName ?? '(none)'} is not a meeting room of this app`, 'RoomName') as never;
+    if (!room) throw new RoomError(404, 'unknown_room', `Room ${params.RoomName ?? '(none)'} is not a meeting room of this app`, 'RoomName');
     const applied = await applyRoomCallback(deps.db, { teamId: room.teamId, uniqueName: params.RoomName!, params }, now());
     if (applied.outcome === 'unknown_room') {
-      return roomError(c, 404, 'unknown_room', `Room ${params.RoomName} was never opened by this app`, 'RoomName') as never;
+      throw new RoomError(404, 'unknown_room', `Room ${params.RoomName} was never opened by this app`, 'RoomName');
     }
     if (applied.outcome === 'recorded' && applied.roomEvent && deps.onRoomEvent) {
       // The call state is stored; a failing Slack update must not make Twilio retry the callback.
