@@ -259,7 +259,7 @@ describe('the call page, before joining', () => {
     await page.evaluate(() => ((window as any).__fakeVideo.failNext = { code: 53000, name: 'SignalingConnectionError', message: 'Signaling connection error' }));
     await page.locator('#join').click();
     await page.waitForFunction(() => /video service could not be reached/.test(document.getElementById('notice')!.textContent ?? ''));
-    expect(await page.locator('#join').isEnabled()).toBe(true);
+    await expect.poll(() => page.locator('#join').isEnabled()).toBe(true);
   });
 
   it('refuses a forged, expired, cancelled or other-booking link with a page that says why', async () => {
