@@ -8,7 +8,7 @@ import type { SlackPerson } from './people.js';
 
 const DAY_MS = 86_400_000;
 /** How far findSlots looks in one go when searching for the next free day. */
-const SEARCH_CHUNK_DAYS = 21;
+const SEARCH_CHUNK_DAYS = 7;
 
 export interface BookingFormRequest {
   teamId: string;
@@ -47,9 +47,16 @@ export async function loadBookingForm(ctx: SlackContext, client: WebClient, requ
     if (!type) throw new Error('This workspace has no active meeting types');
     const hostIds = people.map((p) => p.id);
     const tz = booker.timeZone;
-    const day = request.day ?? (await firstFreeDay(tx, type, hostIds, tz, now)) ?? localDateOf(now, tz);
-    const slots = await slotsOnDay(tx, type, hostIds, tz, day, now);
-    const nextDay = slots.length === 0 ? await firstFreeDay(tx, type, hostIds, tz, startOfLocalDay(addLocalDays(day, 1), tz), now) : undefined;
+    let day = request.day;
+    let slots: Slot[];
+    if (day) {
+      slots = await slotsOnDay(tx, type, hostIds, tz, day, now);
+    } else {
+      const first = await firstFreeDay(tx, type, hostIds, tz, now, now);
+      day = first?.day ?? localDateOf(now, tz);
+      slots = first?.slots ?? [];
+    }
+    const nextDay = slots.length === 0 ? (await firstFreeDay(tx, type, hostIds, tz, startOfLocalDay(addLocalDays(day, 1), tz), now))?.day : undefined;
     const form: BookingFormView = {
       mode: request.mode,
       privateMetadata: request.privateMetadata,
@@ -99,18 +106,24 @@ export async function slotsOnDay(tx: Tx, type: MeetingType, hostIds: string[], t
   return slots;
 }
 
-/** The booker's local date of the first free slot from `from` (default: now) within the type's horizon. */
-async function firstFreeDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, from: Date, now?: Date): Promise<string | undefined>;
-async function firstFreeDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, now: Date): Promise<string | undefined>;
-async function firstFreeDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, fromOrNow: Date, maybeNow?: Date): Promise<string | undefined> {
-  const now = maybeNow ?? fromOrNow;
+/**
+ * The first local day (in the booker's zone) from `from` with a free slot, and that day's slots,
+ * within the type's horizon. It looks a week at a time, in whole local days, so the answer's
+ * slots are the whole day's.
+ */
+async function firstFreeDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, from: Date, now: Date): Promise<{ day: string; slots: Slot[] } | undefined> {
   const horizon = new Date(now.getTime() + type.bookingHorizonDays * DAY_MS);
-  let from = fromOrNow < now ? now : fromOrNow;
-  while (from < horizon) {
-    const to = new Date(Math.min(from.getTime() + SEARCH_CHUNK_DAYS * DAY_MS, horizon.getTime()));
-    const { slots } = await findSlots(tx, { meetingTypeId: type.id, hostIds, from, to, now, mode: 'all' });
-    if (slots.length) return localDateOf(slots[0]!.start, timeZone);
-    from = to;
+  let day = localDateOf(from < now ? now : from, timeZone);
+  while (startOfLocalDay(day, timeZone) < horizon) {
+    const chunkStart = startOfLocalDay(day, timeZone);
+    const nextDay = addLocalDays(day, SEARCH_CHUNK_DAYS);
+    const chunkEnd = startOfLocalDay(nextDay, timeZone);
+    const { slots } = await findSlots(tx, { meetingTypeId: type.id, hostIds, from: chunkStart < from ? from : chunkStart, to: chunkEnd, now, mode: 'all' });
+    if (slots.length) {
+      const found = localDateOf(slots[0]!.start, timeZone);
+      return { day: found, slots: slots.filter((s) => localDateOf(s.start, timeZone) === found) };
+    }
+    day = nextDay;
   }
   return undefined;
 }

@@ -133,6 +133,14 @@ describe.each(databaseKinds())('booking from Slack on %s', (kind) => {
       // The video side accepts it: the link resolves to this booking and this person.
       const access = await resolveJoinLink(t.handle.db, LINK_SECRET, booking.id, url.searchParams.get('k')!, new Date(booking.startsAt.getTime() - 5 * 60_000));
       expect(JSON.stringify(access)).toContain(dm.body.channel);
+      // …and the call page opens for it, for this person, while a changed token is refused.
+      const page = await t.app.request(`${url.pathname}${url.search}`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('Kick-off');
+      expect(html).toContain(dm.body.channel === 'U0ANA' ? 'Ana Alvarez' : 'Ben Brown');
+      const tampered = `${url.pathname}?k=${url.searchParams.get('k')!.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A'))}`;
+      expect((await t.app.request(tampered)).status).toBeGreaterThanOrEqual(400);
     }
     // The message is recorded on the booking so later changes edit it.
     const [recorded] = (await listBookings(t.handle.db, TEAM, { personId: 'U0ANA' })).bookings;
