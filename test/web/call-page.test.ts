@@ -262,6 +262,18 @@ describe('the call page, before joining', () => {
     await expect.poll(() => page.locator('#join').isEnabled()).toBe(true);
   });
 
+  it('loads the real twilio-video from this server, and says so when its service cannot be reached', async () => {
+    const booking = await book();
+    const page = await openPage(await memberUrl(booking), { fake: false });
+    expect(await page.evaluate(() => typeof window.Twilio?.Video.connect)).toBe('function');
+    expect(await page.evaluate(() => window.Twilio!.Video.version)).toBe('2.32.0');
+    await expectLiveVideo(page, '#preview');
+    await page.locator('#join').click();
+    // Offline, twilio-video's signaling connection fails (53000).
+    await page.waitForFunction(() => /video service could not be reached/.test(document.getElementById('notice')!.textContent ?? ''), undefined, { timeout: 60_000 });
+    expect(await page.locator('#call').isHidden()).toBe(true);
+  }, 90_000);
+
   it('refuses a forged, expired, cancelled or other-booking link with a page that says why', async () => {
     const booking = await book();
     const url = new URL(await memberUrl(booking));
