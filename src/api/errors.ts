@@ -117,6 +117,7 @@ export function logUnexpected(c: Context, error: unknown): string {
 
 /** app.onError: known errors get their status; anything else is a 500 with a request id and no internals. */
 export const onApiError: ErrorHandler = (error, c) => {
+  if ((error instanceof ApiError || error instanceof HTTPException) && error.status === 401) c.header('WWW-Authenticate', 'Bearer');
   if (error instanceof ApiError) return errorResponse(c, error.status, error.code, error.message, error.field, error.details);
   if (error instanceof BookingError) {
     const api = fromBookingError(error);

@@ -43,6 +43,7 @@ describe.each(databaseKinds())('API keys on %s', (kind) => {
         const result = await call(h.app, method, path, { body, headers });
         expect(result.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
         expect(expectErrorShape(result)).toMatchObject({ code: 'unauthorized', field: 'Authorization' });
+        expect(result.headers.get('WWW-Authenticate')).toBe('Bearer');
       }
     }
     const types = await call(h.app, 'GET', '/api/meetings/meeting-types', { key: valid });

@@ -260,7 +260,7 @@ describe.each(databaseKinds())('bookings API on %s', (kind) => {
 
     const unknown = await call(h.app, 'POST', '/api/meetings/bookings/00000000-0000-4000-8000-000000000000/cancel', { key, body: {} });
     expect(unknown.status).toBe(404);
-    expect(expectErrorShape(unknown).code).toBe('not_found');
+    expect(expectErrorShape(unknown)).toMatchObject({ code: 'not_found', field: 'id' });
     const badId = await call(h.app, 'POST', '/api/meetings/bookings/42/cancel', { key, body: {} });
     expect(badId.status).toBe(400);
     expect(expectErrorShape(badId).field).toBe('id');
@@ -271,7 +271,7 @@ describe.each(databaseKinds())('bookings API on %s', (kind) => {
   it('answers 404 for a booking that does not exist, and 400 for an id that cannot be one', async () => {
     const missing = await call(h.app, 'GET', '/api/meetings/bookings/00000000-0000-4000-8000-000000000000', { key });
     expect(missing.status).toBe(404);
-    expect(expectErrorShape(missing)).toMatchObject({ code: 'not_found', message: 'Booking 00000000-0000-4000-8000-000000000000 was not found' });
+    expect(expectErrorShape(missing)).toMatchObject({ code: 'not_found', message: 'Booking 00000000-0000-4000-8000-000000000000 was not found', field: 'id' });
     const bad = await call(h.app, 'GET', '/api/meetings/bookings/not-an-id', { key });
     expect(bad.status).toBe(400);
     expect(expectErrorShape(bad)).toMatchObject({ code: 'invalid_input', field: 'id' });

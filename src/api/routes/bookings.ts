@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app.js';
 import {
+  BookingError,
   SlotTakenError,
   cancelBooking,
   createBooking,
@@ -120,6 +121,16 @@ async function slotTakenAnswer(
   return fromBookingError(error, { nextSlots });
 }
 
+/** The services name a booking's id "bookingId"; in this API it is the path parameter "id". */
+async function underPathId<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof BookingError && error.field === 'bookingId') throw fromBookingError(new BookingError(error.code, error.message, 'id'));
+    throw error;
+  }
+}
+
 function hostsOf(booking: BookingRecord): string[] {
   return booking.participants.filter((p) => p.role !== 'guest' && p.slackUserId).map((p) => p.slackUserId!);
 }
@@ -157,7 +168,7 @@ export function bookingsRoutes(deps: AppDeps) {
 
   router.openapi(get, async (c) => {
     const { timeZone = 'UTC' } = c.req.valid('query');
-    const booking = await getBooking(db, c.var.teamId, c.req.valid('param').id);
+    const booking = await underPathId(getBooking(db, c.var.teamId, c.req.valid('param').id));
     return c.json({ booking: presentBooking(booking, timeZone) }, 200);
   });
 
@@ -167,7 +178,9 @@ export function bookingsRoutes(deps: AppDeps) {
     const { timeZone = 'UTC', start, actorId } = c.req.valid('json');
     const idempotencyKey = c.req.valid('header')['idempotency-key'];
     try {
-      const result = await rescheduleBooking(db, teamId, { bookingId: id, start, actorId: actorId ?? `api-key:${c.var.apiKey.prefix}`, idempotencyKey }, clock());
+      const result = await underPathId(
+        rescheduleBooking(db, teamId, { bookingId: id, start, actorId: actorId ?? `api-key:${c.var.apiKey.prefix}`, idempotencyKey }, clock()),
+      );
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       return c.json({ booking: presentBooking(result.booking, timeZone), previous: presentBooking(result.previous, timeZone) }, 200);
     } catch (error) {
@@ -180,7 +193,9 @@ export function bookingsRoutes(deps: AppDeps) {
   router.openapi(cancel, async (c) => {
     const { id } = c.req.valid('param');
     const { timeZone = 'UTC', reason, actorId } = c.req.valid('json');
-    const { booking } = await cancelBooking(db, c.var.teamId, { bookingId: id, reason, actorId: actorId ?? `api-key:${c.var.apiKey.prefix}` }, clock());
+    const { booking } = await underPathId(
+      cancelBooking(db, c.var.teamId, { bookingId: id, reason, actorId: actorId ?? `api-key:${c.var.apiKey.prefix}` }, clock()),
+    );
     return c.json({ booking: presentBooking(booking, timeZone) }, 200);
   });
 
