@@ -85,7 +85,7 @@ export function errorResponse(
   field: string | null = null,
   details?: Record<string, unknown>,
 ): Response {
-  return c.json({ ...details, ...errorBody(c, code, message, field) }, status as ContentfulStatusCode);
+  return c.json({ ...errorBody(c, code, message, field), ...details }, status as ContentfulStatusCode);
 }
 
 /** The BookingError a service threw, as an ApiError with its status. */

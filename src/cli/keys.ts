@@ -32,6 +32,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'revoke' && !values.id) throw new UsageError('--id is required: the key id or its prefix (see list)');
 
   const config = await loadConfig();
+  if (!config.databaseUrl && (await embeddedServerRunning(config.port))) {
+    throw new ConfigError(
+      `The server on port ${config.port} has the embedded database open, and it serves one process at a time: stop the server, run this again, then start it (or set DATABASE_URL to use Postgres).`,
+    );
+  }
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, max: 2 } : { dataDir: `${config.dataDir}/pglite` });
   try {
     if (command === 'create') {
@@ -54,6 +59,17 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** PGlite is single-process: writing its directory while the server has it open would be lost or worse. */
+async function embeddedServerRunning(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
+    const body = (await response.json()) as { database?: { kind?: string } };
+    return body.database?.kind === 'pglite';
+  } catch {
+    return false;
+  }
+}
 
 main(process.argv.slice(2))
   .then((code) => process.exit(code))
