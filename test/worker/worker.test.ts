@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,7 @@ describe.skipIf(!databaseUrl)('the Cloudflare Worker in workerd, against Postgre
 
   beforeAll(async () => {
     outdir = await mkdtemp(join(tmpdir(), 'meetings-worker-'));
+    await mkdir('web/dist', { recursive: true }); // wrangler.toml's [assets] directory (npm run build:web fills it)
     await run(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir], {
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
       maxBuffer: 16 * 1024 * 1024,
@@ -95,6 +96,27 @@ describe.skipIf(!databaseUrl)('the Cloudflare Worker in workerd, against Postgre
     expect(body.booking.start).toMatch(/\+09:00$/);
     const rows = await handle.db.execute(`select id, status from bookings where id = '${body.booking.id}'` as never);
     expect([...(rows as any)]).toEqual([{ id: body.booking.id, status: 'confirmed' }]);
+
+    const later = new Date(start.getTime() + 3_600_000);
+    const second = await mf.dispatchFetch('http://worker.test/api/meetings/bookings', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ meetingTypeId: types.meetingTypes[1].id, organizerId: 'U0EDGE', start: later.toISOString() }),
+    });
+    expect(second.status).toBe(201);
+    const clash = await mf.dispatchFetch('http://worker.test/api/meetings/bookings', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ meetingTypeId: types.meetingTypes[1].id, organizerId: 'U0EDGE', start: later.toISOString() }),
+    });
+    expect(clash.status).toBe(409);
+    expect(((await clash.json()) as any).nextSlots.length).toBeGreaterThan(0);
+
+    // Paging uses cursors (base64url via Buffer, from nodejs_compat).
+    const page1 = (await (await mf.dispatchFetch('http://worker.test/api/meetings/bookings?limit=1', { headers: auth })).json()) as any;
+    expect(page1.bookings).toHaveLength(1);
+    const page2 = (await (await mf.dispatchFetch(`http://worker.test/api/meetings/bookings?limit=1&cursor=${page1.nextCursor}`, { headers: auth })).json()) as any;
+    expect(page2.bookings.map((b: any) => b.startUtc)).toEqual([later.toISOString()]);
   });
 
   it('serves the OpenAPI document and the reference page', async () => {
