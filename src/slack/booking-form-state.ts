@@ -2,6 +2,7 @@ import { getBooking, memberIds, type Booking } from '../bookings/index.js';
 import { slackWhen } from './blocks/format.js';
 import type { BookingFormRequest } from './booking-form.js';
 import type { SlackContext } from './context.js';
+import { loadLineage } from './meeting-store.js';
 import { bookingMetadataSchema, decodeMetadata, readBookingState, type BookingMetadata, type BookingState } from './view-state.js';
 
 export interface OpenFormView {
@@ -23,7 +24,9 @@ export interface FormSituation {
 export async function situationOf(ctx: SlackContext, teamId: string, userId: string, view: OpenFormView): Promise<FormSituation> {
   const metadata = decodeMetadata(bookingMetadataSchema, view.private_metadata);
   const state = readBookingState(view.state?.values);
-  const moving = metadata.r ? await getBooking(ctx.db, teamId, metadata.r) : undefined;
+  // Moving a meeting someone else moved meanwhile moves it from where it is now.
+  const lineage = metadata.r ? await loadLineage(ctx.db, teamId, metadata.r) : null;
+  const moving = metadata.r ? await getBooking(ctx.db, teamId, lineage?.currentId ?? metadata.r) : undefined;
   const request: BookingFormRequest = moving
     ? {
         teamId,

@@ -21,6 +21,10 @@ export function registerMeetingButtons(app: App, ctx: SlackContext): void {
     const found = await meetingOf(ctx, client, body, action.value ?? '', 'join this call');
     if (!found) return;
     const { booking, teamId } = found;
+    if (booking.status === 'cancelled') {
+      await tell(ctx, client, { user: body.user.id, channel: body.channel?.id }, `*${booking.title}* was cancelled, so there is no call to join.`);
+      return;
+    }
     const url = await joinUrl(ctx.config, { teamId, bookingId: booking.id, participant: body.user.id });
     await tell(ctx, client, { user: body.user.id, channel: body.channel?.id }, `Your own link to join ${booking.title}`, [
       { type: 'section', block_id: 'join', text: { type: 'mrkdwn', text: `Your own link to *${booking.title.slice(0, 200)}*: it joins the call as you.` } },

@@ -63,7 +63,13 @@ export function registerBookingSubmission(app: App, ctx: SlackContext): void {
           source: 'slack' as const,
           slackChannelId: metadata.c,
         };
-        const result = await createBooking(ctx.db, teamId, { ...request, idempotencyKey: keyOf(view.id, [request.meetingTypeId, hostIds.join(','), request.start, request.title ?? '', request.notes ?? '']) }, { now: ctx.now() });
+        const input = { ...request, idempotencyKey: keyOf(view.id, [request.meetingTypeId, hostIds.join(','), request.start, request.title ?? '', request.notes ?? '']) };
+        const result = await createBooking(ctx.db, teamId, input, { now: ctx.now() }).catch(async (error) => {
+          // A double click's twin that committed between this one's replay check and its slot
+          // check looks like a taken slot; asking again finds the twin's key and replays it.
+          if (!(error instanceof SlotTakenError)) throw error;
+          return createBooking(ctx.db, teamId, input, { now: ctx.now() });
+        });
         booking = result.booking;
         replayed = result.replayed;
       }
