@@ -161,6 +161,18 @@ describe('the call page, before joining', () => {
     expect(mics.some((label) => /Fake/.test(label))).toBe(true);
     expect(await page.locator('#camera-select option').allTextContents()).toContain('fake_device_0');
 
+    // Picking another microphone swaps the real track: the old one stops, the new one is that device.
+    const audioTrack = () =>
+      page.evaluate(() => {
+        const track = (document.getElementById('preview') as HTMLVideoElement & { srcObject: MediaStream }).srcObject.getAudioTracks()[0]!;
+        return { label: track.label, readyState: track.readyState };
+      });
+    await page.evaluate(() => ((window as any).micBefore = (document.getElementById('preview') as HTMLVideoElement & { srcObject: MediaStream }).srcObject.getAudioTracks()[0]));
+    await page.locator('#mic-select').selectOption({ label: 'Fake Audio Input 1' });
+    await expect.poll(async () => (await audioTrack()).label).toBe('Fake Audio Input 1');
+    expect(await page.evaluate(() => (window as any).micBefore.readyState)).toBe('ended');
+    expect(await page.locator('#mic-select').inputValue()).not.toBe('');
+
     const audioEnabled = () => page.evaluate(() => (document.getElementById('preview') as HTMLVideoElement & { srcObject: MediaStream }).srcObject.getAudioTracks()[0]!.enabled);
     expect(await audioEnabled()).toBe(true);
     await page.locator('#toggle-mic').click();
