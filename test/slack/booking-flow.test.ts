@@ -158,6 +158,44 @@ describe.each(databaseKinds())('booking from Slack on %s', (kind) => {
     expect(JSON.stringify(view.blocks)).toContain('<@U0BOT> is a bot');
   });
 
+  it('redraws the slots in place when the people or the type change', async () => {
+    const { view, viewId } = await openModal('');
+    const alone = slotOptions(view).map((o: any) => o.value);
+    // Ana alone on Monday: 09:00–17:00 London, half-hourly from 09:00 (the first is an hour's notice away).
+    expect(alone[0]).toBe('2027-03-01T09:00:00.000Z');
+    expect(alone.at(-1)).toBe('2027-03-01T16:30:00.000Z');
+    slack.reset();
+    await sendInteraction(t.app, {
+      type: 'block_actions',
+      team: { id: TEAM },
+      user: userOf(TEAM, 'U0ANA'),
+      trigger_id: 't',
+      view: viewPayload(view, viewId, 'hp', { people: { selected_users: ['U0ANA', 'U0BEN'] } }),
+      actions: [{ type: 'multi_users_select', action_id: 'booking_people', block_id: 'people', selected_users: ['U0ANA', 'U0BEN'] }],
+    });
+    const withBen = await slack.waitFor('views.update');
+    expect(withBen.body).toMatchObject({ view_id: viewId, hash: 'hp' });
+    expect(slotOptions(withBen.body.view)[0].value).toBe('2027-03-01T14:00:00.000Z');
+    expect(slotOptions(withBen.body.view)).toHaveLength(6);
+    // A different slot block id: Slack drops a selection that no longer exists.
+    const blockOf = (v: any) => v.blocks.find((b: any) => b.block_id.startsWith('slot-')).block_id;
+    expect(blockOf(withBen.body.view)).not.toBe(blockOf(view));
+    slack.reset();
+    const hour = withBen.body.view.blocks.find((b: any) => b.block_id === 'type').element.options.find((o: any) => o.text.text.includes('60 min'));
+    await sendInteraction(t.app, {
+      type: 'block_actions',
+      team: { id: TEAM },
+      user: userOf(TEAM, 'U0ANA'),
+      trigger_id: 't',
+      view: viewPayload(withBen.body.view, viewId, 'ht', { type: { selected_option: hour } }),
+      actions: [{ type: 'static_select', action_id: 'booking_type', block_id: 'type', selected_option: hour }],
+    });
+    const longer = (await slack.waitFor('views.update')).body.view;
+    // An hour, every half hour, inside 14:00–17:00 UTC: 14:00 to 16:00.
+    expect(slotOptions(longer).map((o: any) => o.value.slice(11, 16))).toEqual(['14:00', '14:30', '15:00', '15:30', '16:00']);
+    expect(slotOptions(longer)[0].text.text).toBe('14:00–15:00 · Ben 09:00');
+  });
+
   it('says when a day has no free slot and offers the next day that has one', async () => {
     const { view, viewId } = await openModal('<@U0BEN|ben>');
     slack.reset();
