@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { dateOverrideSchema, timeZoneSchema, weeklyRuleSchema } from '../core/availability/index.js';
-import { guestSchema, instantSchema, meetingTypeFieldsSchema, personIdSchema } from '../core/bookings/schemas.js';
+import { guestSchema, meetingTypeFieldsSchema, personIdSchema } from '../core/bookings/schemas.js';
 
 /**
  * The API's request and response shapes. Request schemas reuse the core's zod schemas (so the
@@ -11,7 +11,11 @@ const uuid = (what: string) => z.uuid(`must be ${what} id`);
 
 export const PersonId = personIdSchema.meta({ description: 'A Slack member id', example: 'U0123ABCD' });
 export const TimeZone = timeZoneSchema.meta({ description: 'IANA time zone', example: 'Europe/London' });
-const Instant = instantSchema.meta({ description: 'ISO 8601 date-time; without an offset it is read as UTC', example: '2027-03-01T15:00:00Z' });
+/** Stricter than the core's instantSchema (which coerces numbers and null to 1970): a string with its zone. */
+const Instant = z
+  .iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with Z or an offset, e.g. 2027-03-01T15:00:00Z' })
+  .transform((value) => new Date(value))
+  .meta({ description: 'ISO 8601 date-time with Z or an offset', example: '2027-03-01T15:00:00Z' });
 
 /** "timeZone" query parameter: the viewer's zone; times go out with its offset. */
 export const ViewerTimeZoneQuery = z.object({

@@ -69,6 +69,9 @@ describe.each(databaseKinds())('bookings API on %s', (kind) => {
     const cases: [unknown, string | null][] = [
       [{ start: '2027-03-01T16:00:00Z', organizerId: 'ana' }, 'organizerId'],
       [{ start: 'next tuesday' }, 'start'],
+      [{ start: null }, 'start'],
+      [{ start: 1_800_000_000_000 }, 'start'],
+      [{ start: '2027-03-01T16:00:00' }, 'start'],
       [{ start: '2027-03-01T16:00:00Z', meetingTypeId: 'not-a-uuid' }, 'meetingTypeId'],
       [{ start: '2027-03-01T16:00:00Z', hostIds: ['U0BEN', 'x'] }, 'hostIds.1'],
       [{ start: '2027-03-01T16:00:00Z', guests: [{ name: '' }] }, 'guests.0.name'],
