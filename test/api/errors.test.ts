@@ -17,6 +17,9 @@ describe.each(databaseKinds())('API errors on %s', (kind) => {
       const wrongMethod = await call(h.app, 'PUT', '/api/meetings/bookings', { key, body: {} });
       expect(wrongMethod.status).toBe(404);
       expectErrorShape(wrongMethod);
+      const huge = await call(h.app, 'POST', '/api/meetings/bookings', { key, body: { notes: 'x'.repeat(600 * 1024) } });
+      expect(huge.status).toBe(413);
+      expect(expectErrorShape(huge).code).toBe('payload_too_large');
     } finally {
       await h.close();
     }
