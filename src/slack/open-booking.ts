@@ -17,13 +17,15 @@ export async function openBookingModal(
 ): Promise<void> {
   const { peopleIds = [], durationMinutes, unknown = [] } = at;
   const privateMetadata = encodeMetadata(at.channelId ? { c: at.channelId } : {});
+  // The trigger first: its request leaves before the form's database work starts.
+  const opening = client.views.open({ trigger_id: at.triggerId, view: loadingModal('book', privateMetadata) });
   const form = loadBookingForm(ctx, client, { teamId: at.teamId, bookerId: at.userId, mode: 'book', privateMetadata, peopleIds, durationMinutes }).then(
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
   );
   let opened: { id: string; hash: string };
   try {
-    const result = await client.views.open({ trigger_id: at.triggerId, view: loadingModal('book', privateMetadata) });
+    const result = await opening;
     opened = { id: result.view!.id!, hash: result.view!.hash! };
   } catch (error) {
     const code = slackErrorCode(error);
