@@ -94,6 +94,13 @@ describe.each(databaseKinds())('cross-team isolation on %s', (kind) => {
     );
     const own = await call(h.app, 'GET', `/api/meetings/meeting-types/${typeA.id}`, { key: keyA });
     expect(own.body).toMatchObject({ name: 'A only', active: true });
+
+    // Names are unique per team: B may use A's name, and A never sees B's type.
+    const sameName = await asB('POST', '/meeting-types', { name: 'A only', durationMinutes: 45, slotIntervalMinutes: 15 });
+    expect(sameName.status).toBe(201);
+    const listA = await call(h.app, 'GET', '/api/meetings/meeting-types?includeInactive=true', { key: keyA });
+    expect(listA.body.meetingTypes.map((t: any) => t.id)).not.toContain(sameName.body.id);
+    expect(listA.body.meetingTypes.filter((t: any) => t.name === 'A only')).toHaveLength(1);
   });
 
   it('hides team A\'s people and schedules', async () => {
