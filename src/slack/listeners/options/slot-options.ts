@@ -13,10 +13,10 @@ export function registerSlotOptions(app: App, ctx: SlackContext): void {
     const { request } = await situationOf(ctx, b.team?.id ?? b.user.team_id, b.user.id, view);
     const { data } = await loadBookingForm(ctx, client, request);
     const query = String(b.value ?? '').trim();
-    const options = data.slots
-      .map((s) => option(slotOptionText(s, data.booker, data.people), s.start.toISOString()))
-      .filter((o) => o.text.text.includes(query))
-      .slice(0, LIMITS.staticSelectOptions);
+    const all = data.slots.map((s) => option(slotOptionText(s, data.booker, data.people), s.start.toISOString()));
+    // "16:" means times starting at 16:…; failing that, any text that mentions it (a host's time).
+    const starting = all.filter((o) => o.text.text.startsWith(query));
+    const options = (starting.length ? starting : all.filter((o) => o.text.text.includes(query))).slice(0, LIMITS.staticSelectOptions);
     await ack({ options });
   });
 }
