@@ -79,7 +79,13 @@ function schemaTable(schema: unknown): string {
   return `<table><thead><tr><th>field</th><th>type</th><th>meaning</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function renderOperation(method: string, path: string, op: Operation): string {
+/** The schema a $ref points to, from the document's components. */
+function resolve(doc: OpenApiDocument, schema: unknown): unknown {
+  const ref = (schema as { $ref?: string } | undefined)?.$ref;
+  return ref ? doc.components?.schemas?.[ref.split('/').pop()!] : schema;
+}
+
+function renderOperation(doc: OpenApiDocument, method: string, path: string, op: Operation): string {
   const params = (op.parameters ?? [])
     .map(
       (p) =>
@@ -97,7 +103,7 @@ function renderOperation(method: string, path: string, op: Operation): string {
 <p><strong>${prose(op.summary)}</strong>${op.security?.length ? ' <span class="muted">· API key</span>' : ''}</p>
 ${op.description ? `<p>${prose(op.description)}</p>` : ''}
 ${params ? `<h4>Parameters</h4><table><thead><tr><th>name</th><th>in</th><th>type</th><th>meaning</th></tr></thead><tbody>${params}</tbody></table>` : ''}
-${body ? `<h4>Body</h4><p>${schemaLabel(body)}</p>` : ''}
+${body ? `<h4>Body</h4><p>${schemaLabel(body)}</p>${schemaTable(resolve(doc, body))}` : ''}
 <h4>Responses</h4><table><thead><tr><th>status</th><th>meaning</th><th>body</th></tr></thead><tbody>${responses}</tbody></table>
 </section>`;
 }
@@ -116,12 +122,12 @@ export function renderReference(doc: OpenApiDocument): string {
       (tag) =>
         `<li>${escape(tag)}<ul>${operations
           .filter((o) => o.tag === tag)
-          .map((o) => `<li><a href="#${anchorOf(o.method, o.path)}"><span class="method ${o.method}">${o.method.toUpperCase()}</span> ${escape(o.path)}</a></li>`)
+          .map((o) => `<li><a href="#${anchorOf(o.method, o.path)}"><span class="method ${o.method}">${o.method.toUpperCase()}</span> ${escape(o.path.replace(/^\/api\/meetings/, ''))}</a></li>`)
           .join('')}</ul></li>`,
     )
     .join('');
   const sections = tags
-    .map((tag) => `<h2>${escape(tag)}</h2>${operations.filter((o) => o.tag === tag).map((o) => renderOperation(o.method, o.path, o.op)).join('')}`)
+    .map((tag) => `<h2>${escape(tag)}</h2>${operations.filter((o) => o.tag === tag).map((o) => renderOperation(doc, o.method, o.path, o.op)).join('')}`)
     .join('');
   const schemas = Object.entries(doc.components?.schemas ?? {})
     .map(([name, schema]) => `<section class="schema" id="schema-${escape(name)}"><h3>${escape(name)}</h3>${schemaTable(schema)}</section>`)
@@ -132,7 +138,7 @@ export function renderReference(doc: OpenApiDocument): string {
 <style>
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d1c1d;display:grid;grid-template-columns:300px 1fr}
 nav{position:sticky;top:0;height:100vh;overflow:auto;background:#f8f8f8;border-right:1px solid #ddd;padding:1rem;font-size:13px}
-nav ul{list-style:none;padding-left:.5rem}main{padding:1rem 2rem;max-width:1000px}
+nav ul{list-style:none;padding-left:.5rem}nav li{margin:2px 0}main{padding:1rem 2rem;max-width:1000px}
 code,pre{font:13px ui-monospace,monospace;background:#f3f3f3;border-radius:3px;padding:0 3px}pre{padding:.5rem;overflow:auto}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border:1px solid #e3e3e3;padding:4px 8px;text-align:left;vertical-align:top}
 .op,.schema{border-top:1px solid #ddd;padding-top:.5rem;margin-top:1rem}.muted{color:#777}.req{color:#b3261e;font-size:12px}
