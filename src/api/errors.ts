@@ -17,16 +17,19 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'internal_error';
 
+/** Resources may add their own stable codes (the rooms routes do); these are the shared ones. */
+export type AnyApiErrorCode = ApiErrorCode | (string & {});
+
 export interface ApiErrorBody {
   error: {
-    code: ApiErrorCode;
+    code: AnyApiErrorCode;
     message: string;
     field: string | null;
     requestId: string;
   };
 }
 
-export type ApiErrorStatus = 400 | 401 | 404 | 405 | 409 | 413 | 422 | 500;
+export type ApiErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 422 | 429 | 500 | 502 | 503;
 
 /** Variables the request-id middleware sets; every API sub-app's Env includes them. */
 export interface RequestIdVariables {
@@ -37,7 +40,7 @@ export interface RequestIdVariables {
 export class ApiError extends Error {
   constructor(
     readonly status: ApiErrorStatus,
-    readonly code: ApiErrorCode,
+    readonly code: AnyApiErrorCode,
     message: string,
     readonly field: string | null = null,
     /** Extra top-level members beside "error", e.g. the next free slots of a 409. */
@@ -72,7 +75,7 @@ export function requestIdOf(c: Context): string {
   return generated;
 }
 
-export function errorBody(c: Context, code: ApiErrorCode, message: string, field: string | null = null): ApiErrorBody {
+export function errorBody(c: Context, code: AnyApiErrorCode, message: string, field: string | null = null): ApiErrorBody {
   return { error: { code, message, field, requestId: requestIdOf(c) } };
 }
 
@@ -80,7 +83,7 @@ export function errorBody(c: Context, code: ApiErrorCode, message: string, field
 export function errorResponse(
   c: Context,
   status: ApiErrorStatus,
-  code: ApiErrorCode,
+  code: AnyApiErrorCode,
   message: string,
   field: string | null = null,
   details?: Record<string, unknown>,

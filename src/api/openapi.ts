@@ -34,12 +34,17 @@ export const ErrorSchema = z
 const errorDescriptions: Record<ApiErrorStatus, string> = {
   400: 'The request is malformed or fails validation',
   401: 'No API key, or a wrong or revoked one',
+  403: 'Not allowed',
   404: 'Not found (or belonging to another team)',
   405: 'Method not allowed',
   409: 'Conflicts with the current state',
+  410: 'Gone',
   413: 'Body too large',
   422: 'Well formed, but cannot be done (in the past, outside availability, idempotency key reused)',
+  429: 'Too many requests',
   500: 'Unexpected error; quote the request id',
+  502: 'An upstream service failed',
+  503: 'Not available right now',
 };
 
 /** The documented error responses of a route, each with the error shape. */
