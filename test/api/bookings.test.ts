@@ -240,6 +240,21 @@ describe.each(databaseKinds())('bookings API on %s', (kind) => {
     expect(past.status).toBe(422);
   });
 
+  it('makes a reschedule retry with the same Idempotency-Key safe', async () => {
+    const original = (await book({ start: '2027-03-10T10:00:00Z' })).body.booking;
+    const move = () =>
+      call(h.app, 'POST', `/api/meetings/bookings/${original.id}/reschedule`, { key, body: { start: '2027-03-10T12:00:00Z' }, headers: { 'Idempotency-Key': 'move-1' } });
+    const first = await move();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('Idempotent-Replayed')).toBeNull();
+    const count = await countBookings();
+    const retry = await move();
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(retry.body.booking.id).toBe(first.body.booking.id);
+    expect(await countBookings()).toBe(count);
+  });
+
   it('answers 409 with next slots when a reschedule lands on a taken slot, and leaves the booking as it was', async () => {
     await book({ start: '2027-03-08T10:00:00Z', organizerId: 'U0CAL' });
     const mine = (await book({ start: '2027-03-08T09:00:00Z', hostIds: ['U0CAL'] })).body.booking;
