@@ -38,6 +38,7 @@ export async function situationOf(ctx: SlackContext, teamId: string, userId: str
         day: state.day,
         selectedStart: state.start,
         moving: { title: moving.title, when: slackWhen(moving.startsAt, moving.endsAt) },
+        excludeBookingId: moving.id,
       }
     : {
         teamId,

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { findSlots, listMeetingTypes, type MeetingType } from '../bookings/index.js';
-import { addLocalDays, localDateOf, startOfLocalDay, type Slot } from '../core/availability/index.js';
+import { findSlots, listMeetingTypes, loadHostInputs, slotRulesOf, type BookedInterval, type MeetingType } from '../bookings/index.js';
+import { addLocalDays, computeSlotsAllFree, localDateOf, startOfLocalDay, type Slot } from '../core/availability/index.js';
 import { withTeam, type Tx } from '../db/tenant.js';
 import { bookingModal, type BookingFormView, type FormPerson } from './blocks/booking-modal.js';
 import type { SlackContext } from './context.js';
@@ -26,6 +26,8 @@ export interface BookingFormRequest {
   notes?: string;
   slotHint?: string;
   moving?: { title: string; when: string };
+  /** Rescheduling: the booking being moved, whose own time counts as free. */
+  excludeBookingId?: string;
 }
 
 export interface BookingForm {
@@ -50,13 +52,13 @@ export async function loadBookingForm(ctx: SlackContext, client: WebClient, requ
     let day = request.day;
     let slots: Slot[];
     if (day) {
-      slots = await slotsOnDay(tx, type, hostIds, tz, day, now);
+      slots = await slotsOnDay(tx, type, hostIds, tz, day, now, request.excludeBookingId);
     } else {
-      const first = await firstFreeDay(tx, type, hostIds, tz, now, now);
+      const first = await firstFreeDay(tx, type, hostIds, tz, now, now, request.excludeBookingId);
       day = first?.day ?? localDateOf(now, tz);
       slots = first?.slots ?? [];
     }
-    const nextDay = slots.length === 0 ? (await firstFreeDay(tx, type, hostIds, tz, startOfLocalDay(addLocalDays(day, 1), tz), now))?.day : undefined;
+    const nextDay = slots.length === 0 ? (await firstFreeDay(tx, type, hostIds, tz, startOfLocalDay(addLocalDays(day, 1), tz), now, request.excludeBookingId))?.day : undefined;
     const form: BookingFormView = {
       mode: request.mode,
       privateMetadata: request.privateMetadata,
@@ -98,12 +100,22 @@ function formPerson(p: SlackPerson): FormPerson {
   return { id: p.id, name: p.name, timeZone: p.timeZone };
 }
 
-export async function slotsOnDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, day: string, now: Date): Promise<Slot[]> {
+export async function slotsOnDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, day: string, now: Date, excludeBookingId?: string): Promise<Slot[]> {
   const from = startOfLocalDay(day, timeZone);
   const to = startOfLocalDay(addLocalDays(day, 1), timeZone);
   if (to <= now) return [];
-  const { slots } = await findSlots(tx, { meetingTypeId: type.id, hostIds, from, to, now, mode: 'all' });
-  return slots;
+  return freeSlots(tx, type, hostIds, from, to, now, excludeBookingId);
+}
+
+/**
+ * Times everyone is free. When a meeting is being moved, its own time counts as free (the move
+ * releases it in the same transaction), so it can shift by less than its length.
+ */
+async function freeSlots(tx: Tx, type: MeetingType, hostIds: string[], from: Date, to: Date, now: Date, excludeBookingId?: string): Promise<Slot[]> {
+  if (!excludeBookingId) return (await findSlots(tx, { meetingTypeId: type.id, hostIds, from, to, now, mode: 'all' })).slots;
+  const hosts = await loadHostInputs(tx, hostIds, from, to);
+  const others = hosts.map((h) => ({ ...h, busy: (h.busy as BookedInterval[]).filter((b) => b.bookingId !== excludeBookingId) }));
+  return computeSlotsAllFree(others, { ...slotRulesOf(type), now, from, to });
 }
 
 /**
@@ -111,14 +123,14 @@ export async function slotsOnDay(tx: Tx, type: MeetingType, hostIds: string[], t
  * within the type's horizon. It looks a week at a time, in whole local days, so the answer's
  * slots are the whole day's.
  */
-async function firstFreeDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, from: Date, now: Date): Promise<{ day: string; slots: Slot[] } | undefined> {
+async function firstFreeDay(tx: Tx, type: MeetingType, hostIds: string[], timeZone: string, from: Date, now: Date, excludeBookingId?: string): Promise<{ day: string; slots: Slot[] } | undefined> {
   const horizon = new Date(now.getTime() + type.bookingHorizonDays * DAY_MS);
   let day = localDateOf(from < now ? now : from, timeZone);
   while (startOfLocalDay(day, timeZone) < horizon) {
     const chunkStart = startOfLocalDay(day, timeZone);
     const nextDay = addLocalDays(day, SEARCH_CHUNK_DAYS);
     const chunkEnd = startOfLocalDay(nextDay, timeZone);
-    const { slots } = await findSlots(tx, { meetingTypeId: type.id, hostIds, from: chunkStart < from ? from : chunkStart, to: chunkEnd, now, mode: 'all' });
+    const slots = await freeSlots(tx, type, hostIds, chunkStart < from ? from : chunkStart, chunkEnd, now, excludeBookingId);
     if (slots.length) {
       const found = localDateOf(slots[0]!.start, timeZone);
       return { day: found, slots: slots.filter((s) => localDateOf(s.start, timeZone) === found) };

@@ -167,6 +167,32 @@ describe.each(databaseKinds())('the meeting message on %s', (kind) => {
     expect(JSON.stringify(link.body.blocks)).toContain(`/m/${moved.id}?`);
   });
 
+  it('lets a meeting move by less than its length: its own time counts as free', async () => {
+    const { booking } = await bookThroughSlack(t, slack, { user: 'U0ANA', text: '<@U0BEN|ben> 60m', day: '2027-03-10', start: '2027-03-10T14:00:00.000Z' });
+    slack.clearCalls();
+    await clickMeetingButton(t, { user: 'U0ANA', actionId: 'meeting_reschedule', bookingId: booking.id });
+    const form = await slack.waitFor('views.update', (b) => b.view?.blocks?.some((x: any) => x.block_id === 'moving'));
+    slack.clearCalls();
+    await sendInteraction(t.app, {
+      type: 'block_actions',
+      team: { id: TEAM },
+      user: userOf(TEAM, 'U0ANA'),
+      trigger_id: 't',
+      view: viewPayload(form.body.view, form.body.view_id, form.body.hash, { day: { selected_date: '2027-03-10' } }),
+      actions: [{ type: 'datepicker', action_id: 'booking_day', block_id: 'day', selected_date: '2027-03-10' }],
+    });
+    const sameDay = (await slack.waitFor('views.update')).body.view;
+    // 14:00–17:00 UTC is everyone's common time; an hour's meeting can start 14:00 to 16:00, its current 14:00 included.
+    expect(slotOptions(sameDay).map((o) => o.value.slice(11, 16))).toEqual(['14:00', '14:30', '15:00', '15:30', '16:00']);
+    const halfHourLater = slotOptions(sameDay).find((o) => o.value === '2027-03-10T14:30:00.000Z');
+    slack.clearCalls();
+    const response = await sendInteraction(t.app, { type: 'view_submission', team: { id: TEAM }, user: userOf(TEAM, 'U0ANA'), view: viewPayload(sameDay, form.body.view_id, 'h', { 'slot-*': { selected_option: halfHourLater } }) });
+    expect(await response.text()).toBe('');
+    const moved = await getBooking(t.handle.db, TEAM, (await getBooking(t.handle.db, TEAM, booking.id)).rescheduledToId!);
+    expect(moved.startsAt.toISOString()).toBe('2027-03-10T14:30:00.000Z');
+    expect(moved.status).toBe('confirmed');
+  });
+
   it('shows the video room starting and ending on the message', async () => {
     const { booking } = await bookThroughSlack(t, slack, { user: 'U0ANA', text: '<@U0BEN|ben>', day: '2027-03-08', start: '2027-03-08T14:00:00.000Z' });
     const onRoomEvent = slackRoomEvents({ db: t.handle.db, config: t.config, now: () => NOW })!;

@@ -64,6 +64,7 @@ export function registerMeetingButtons(app: App, ctx: SlackContext): void {
       typeId: booking.meetingTypeId,
       peopleIds: memberIds(booking),
       moving: { title: booking.title, when: slackWhen(booking.startsAt, booking.endsAt) },
+      excludeBookingId: booking.id,
     });
     await client.views.update({ view_id: opened.id, hash: opened.hash, view: form.view });
   });
