@@ -3,8 +3,7 @@ import type { AppDeps } from './app.js';
 import { apiDocsRoutes } from './api/docs.js';
 import { onApiError, onApiNotFound, requestIdMiddleware } from './api/errors.js';
 import { MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocument } from './api/index.js';
-import { sql } from 'drizzle-orm';
-import type { Database } from './db/client.js';
+import { checkDatabase } from './db/health.js';
 import { videoPages } from './video/pages.js';
 
 /**
@@ -30,18 +29,4 @@ export function createWebApp(deps: AppDeps, beforePages?: (app: Hono) => void): 
   beforePages?.(app);
   app.route('/', videoPages(deps));
   return app;
-}
-
-/**
- * Not db/client.ts's checkDatabase: importing that module resolves the migrations folder from
- * import.meta.url at load time, which workerd refuses, so the Worker must not load it.
- */
-async function checkDatabase(db: Database): Promise<{ ok: true; latencyMs: number } | { ok: false; error: string }> {
-  const started = performance.now();
-  try {
-    await db.execute(sql`select 1`);
-    return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
-  } catch {
-    return { ok: false, error: 'the database did not answer' };
-  }
 }

@@ -326,6 +326,11 @@ async function recoverFromRace(
   error: unknown,
   attempt: { hostIds: string[]; start: Date; idempotencyKey?: string; requestHash: string },
 ): Promise<CreateBookingResult> {
+  // An identical request that committed after our replay check but before our slot check.
+  if (error instanceof SlotTakenError && attempt.idempotencyKey) {
+    const replay = await withTeam(db, teamId, (tx) => findReplay(tx, attempt.idempotencyKey!, attempt.requestHash));
+    if (replay) return { booking: replay, replayed: true };
+  }
   const state = sqlState(error);
   if (state === '23505' && attempt.idempotencyKey && constraintName(error)?.startsWith('idempotency_keys')) {
     const replay = await withTeam(db, teamId, (tx) => findReplay(tx, attempt.idempotencyKey!, attempt.requestHash));

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
 
@@ -31,7 +30,7 @@ export interface OpenDatabaseOptions {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const handle = options.url ? await openPostgres(options.url, options.max ?? 10) : await openPglite(options.dataDir ?? 'memory://', options.snapshot);
+  const handle = options.url ? await openPostgres(options.url, options.max ?? 20) : await openPglite(options.dataDir ?? 'memory://', options.snapshot);
   if (options.migrate !== false) await runMigrations(handle);
   return handle;
 }
@@ -70,15 +69,5 @@ async function runMigrations(handle: DatabaseHandle): Promise<void> {
   } else {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
     await migrate(handle.db as never, { migrationsFolder });
-  }
-}
-
-export async function checkDatabase(db: Database): Promise<{ ok: true; latencyMs: number } | { ok: false; error: string }> {
-  const started = performance.now();
-  try {
-    await db.execute(sql`select 1`);
-    return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }

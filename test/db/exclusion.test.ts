@@ -58,4 +58,21 @@ describe.each(databaseKinds())('double booking on %s', (kind) => {
     const winner = (ok[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof createBooking>>>).value.booking;
     for (const f of failed) expect((f.reason as SlotTakenError).collisions.map((c) => c.bookingId)).toContain(winner.id);
   });
+
+  it('answers 20 concurrent retries with one idempotency key with one booking', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        createBooking(
+          handle.db,
+          'T0RACE',
+          { meetingTypeId: team.types.m30.id, organizerId: 'U0BEN', start: '2027-03-03T14:00:00Z', source: 'slack', idempotencyKey: 'view-V123' },
+          { now },
+        ),
+      ),
+    );
+    expect(new Set(results.map((r) => r.booking.id)).size).toBe(1);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    const day = await listBookings(handle.db, 'T0RACE', { from: '2027-03-03T00:00:00Z', to: '2027-03-04T00:00:00Z' });
+    expect(day.bookings).toHaveLength(1);
+  });
 });

@@ -40,3 +40,21 @@ describe('presentSlot', () => {
     expect(formatIsoInZone(new Date('2026-03-29T01:00:00Z'), 'Europe/London')).toBe('2026-03-29T02:00:00+01:00');
   });
 });
+
+describe('formatting agrees with date-fns-tz', () => {
+  it('over three years of instants in zones with DST, half-hour and 45-minute offsets', async () => {
+    const { formatInTimeZone } = await import('date-fns-tz');
+    const { formatLocalDay } = await import('../../../src/core/availability/present.js');
+    const zones = ['America/New_York', 'Europe/London', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/Santiago', 'Pacific/Chatham', 'America/St_Johns'];
+    const mismatches: string[] = [];
+    for (const tz of zones) {
+      for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2028, 0, 1); t += 7 * 3_600_000 + 17 * 60_000 + 13_000) {
+        const d = new Date(t);
+        const ours = `${formatIsoInZone(d, tz)} ${formatLocalTime(d, tz)} ${formatLocalDay(d, tz)}`;
+        const theirs = `${formatInTimeZone(d, tz, "yyyy-MM-dd'T'HH:mm:ssxxx")} ${formatInTimeZone(d, tz, 'HH:mm')} ${formatInTimeZone(d, tz, 'EEE d MMM')}`;
+        if (ours !== theirs) mismatches.push(`${tz} ${d.toISOString()}: ${ours} vs ${theirs}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
