@@ -23,11 +23,9 @@ export async function withTeam<T>(db: Database, teamId: string, work: (tx: Tx) =
 
 /** A transaction as the app's role with no team: it sees only rows a policy opens by other means. */
 export async function withoutTeam<T>(db: Database, settings: Record<string, string>, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const assignments = [sql`set_config('role', ${APP_ROLE}, true)`, ...Object.entries(settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`)];
   return db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
-    for (const [name, value] of Object.entries(settings)) {
-      await tx.execute(sql`select set_config(${name}, ${value}, true)`);
-    }
+    await tx.execute(sql`select ${sql.join(assignments, sql`, `)}`);
     return work(tx);
   });
 }
