@@ -101,10 +101,15 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const knownTimeZones = new Set<string>();
+
 export function isValidTimeZone(timeZone: string): boolean {
   if (typeof timeZone !== 'string' || timeZone.length === 0) return false;
+  if (knownTimeZones.has(timeZone)) return true;
   try {
+    // Building a formatter is the check, and a costly one: remember the zones that passed.
     new Intl.DateTimeFormat(undefined, { timeZone });
+    if (knownTimeZones.size < 1000) knownTimeZones.add(timeZone);
     return true;
   } catch {
     return false;
