@@ -1,5 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import twilio from 'twilio';
+import { createApp } from '../../src/app.js';
+import { recordRoom } from '../../src/video/room-store.js';
+import { roomUniqueName } from '../../src/video/twilio-rooms.js';
 import { getBooking } from '../../src/bookings/index.js';
 import { reminders } from '../../src/db/schema.js';
 import { withTeam } from '../../src/db/tenant.js';
@@ -206,6 +210,40 @@ describe.each(databaseKinds())('the meeting message on %s', (kind) => {
     await onRoomEvent({ teamId: TEAM, bookingId: booking.id, status: 'completed', startedAt, endedAt: new Date('2027-03-08T14:33:00Z'), durationSeconds: 32 * 60 });
     const ended = await slack.waitFor('chat.update');
     expect(JSON.stringify(ended.body.blocks)).toContain('*Ended* after 32 min');
+  });
+
+  it('updates the message from a signed Twilio status callback, wired as main.ts wires it', async () => {
+    const { booking } = await bookThroughSlack(t, slack, { user: 'U0ANA', text: '<@U0BEN|ben>', day: '2027-03-11', start: '2027-03-11T14:00:00.000Z' });
+    const authToken = 'twilio-auth-token-for-tests';
+    const config = { ...t.config, twilio: { ...t.config.twilio, accountSid: 'AC0000', apiKey: 'SK0000', apiSecret: 'secret', authToken } };
+    const deps = { db: t.handle.db, dbKind: t.handle.kind, config, now: () => t.clock.now };
+    const app = createApp({ ...deps, onRoomEvent: slackRoomEvents(deps) });
+    const roomName = roomUniqueName(TEAM, booking.id);
+    await recordRoom(t.handle.db, TEAM, booking.id, { sid: 'RM0000', uniqueName: roomName, status: 'in-progress' }, NOW);
+    const url = `${config.publicUrl}/api/meetings/rooms/events`;
+    const send = (params: Record<string, string>, signature = twilio.getExpectedTwilioSignature(authToken, url, params)) =>
+      app.request('/api/meetings/rooms/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(params).toString(),
+      });
+    const room = { AccountSid: 'AC0000', RoomName: roomName, RoomSid: 'RM0000', RoomType: 'group' };
+
+    slack.reset();
+    const forged = await send({ ...room, StatusCallbackEvent: 'room-created', SequenceNumber: '0' }, 'not-a-signature');
+    expect(forged.status).toBe(403);
+    expect(slack.callsOf('chat.update')).toHaveLength(0);
+
+    const created = await send({ ...room, StatusCallbackEvent: 'room-created', RoomStatus: 'in-progress', SequenceNumber: '0', Timestamp: '2027-03-11T13:58:00.000Z' });
+    expect(created.status).toBe(200);
+    const started = await slack.waitFor('chat.update');
+    expect(started.body).toMatchObject({ channel: 'C0GENERAL', ts: booking.slackMessageTs });
+    expect(JSON.stringify(started.body.blocks)).toContain('*In progress*');
+
+    slack.reset();
+    const ended = await send({ ...room, StatusCallbackEvent: 'room-ended', RoomStatus: 'completed', RoomDuration: '1920', SequenceNumber: '1', Timestamp: '2027-03-11T14:30:00.000Z' });
+    expect(ended.status).toBe(200);
+    expect(JSON.stringify((await slack.waitFor('chat.update')).body.blocks)).toContain('*Ended* after 32 min');
   });
 
   it('serves the .ics by signed link: the shared one without anyone’s join link, the personal one with it', async () => {
