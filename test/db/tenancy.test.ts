@@ -108,3 +108,51 @@ describe.each(databaseKinds())('row level security on %s', (kind) => {
     expect(row!.team ?? '').toBe('');
   });
 });
+
+describe.runIf(databaseKinds().includes('postgres'))('a non-superuser login on postgres', () => {
+  let handle: DatabaseHandle;
+  let app: DatabaseHandle;
+
+  beforeAll(async () => {
+    handle = await openTestDatabase('postgres');
+    const a = await seedTeam(handle.db, 'T0AAAA', { U0ANA: 'Europe/London' });
+    const b = await seedTeam(handle.db, 'T0BBBB', { U0BOB: 'Europe/Paris' });
+    await createBooking(handle.db, 'T0AAAA', { meetingTypeId: a.types.m30.id, organizerId: 'U0ANA', start: '2027-03-01T10:00:00Z', source: 'api' }, { now });
+    await createBooking(handle.db, 'T0BBBB', { meetingTypeId: b.types.m30.id, organizerId: 'U0BOB', start: '2027-03-01T10:00:00Z', source: 'api' }, { now });
+    // How production should connect: a login that is a member of meetings_app and nothing more.
+    await handle.db.execute(sql`do $$ begin
+      if not exists (select 1 from pg_roles where rolname = 'meetings_login') then create role meetings_login login nosuperuser nobypassrls; end if;
+    exception when duplicate_object or unique_violation then null; end $$`);
+    await handle.db.execute(sql`grant meetings_app to meetings_login`);
+    const [row] = await rawRows<{ db: string }>(handle.db, sql`select current_database() as db`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.username = 'meetings_login';
+    url.pathname = `/${row!.db}`;
+    const { openDatabase } = await import('../../src/db/client.js');
+    app = await openDatabase({ url: url.toString(), max: 2, migrate: false });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await handle?.close();
+  });
+
+  it("books and reads its own team's rows", async () => {
+    const rows = await withTeam(app.db, 'T0AAAA', (tx) => rawRows<{ team_id: string }>(tx, sql`select team_id from bookings`));
+    expect(rows).toEqual([{ team_id: 'T0AAAA' }]);
+  });
+
+  it('cannot escape the tenant transaction by resetting the role, nor read anything outside one', async () => {
+    const escaped = await withTeam(app.db, 'T0AAAA', async (tx) => {
+      await tx.execute(sql`reset role`);
+      const [who] = await rawRows<{ user: string }>(tx, sql`select current_user as user`);
+      const teams = await rawRows<{ team_id: string }>(tx, sql`select distinct team_id from bookings`);
+      const hijacked = await rawRows(tx, sql`update bookings set title = 'hijacked' where team_id = 'T0BBBB' returning id`);
+      return { user: who!.user, teams: teams.map((t) => t.team_id), hijacked: hijacked.length };
+    });
+    expect(escaped).toEqual({ user: 'meetings_login', teams: ['T0AAAA'], hijacked: 0 });
+    const outside = await rawRows(app.db, sql`select id from bookings`);
+    expect(outside).toEqual([]);
+    const bView = await withTeam(handle.db, 'T0BBBB', (tx) => rawRows<{ title: string }>(tx, sql`select title from bookings`));
+    expect(bView).toEqual([{ title: '30 min meeting' }]);
+  });
+});
