@@ -230,6 +230,7 @@ interface NewBooking {
 async function insertBooking(tx: Tx, teamId: string, b: NewBooking): Promise<Booking> {
   if (b.start < b.now) throw new PastTimeError(b.start);
   const end = new Date(b.start.getTime() + b.type.durationMinutes * MINUTE_MS);
+  if (b.type.dailyLimit !== null) await lockHostsForDailyCount(tx, teamId, b.hostIds);
   const hosts = await loadHostInputs(tx, b.hostIds, b.start, end);
   const rules = { ...slotRulesOf(b.type), now: b.now };
   const collisions: Collision[] = [];
@@ -281,6 +282,18 @@ async function insertBooking(tx: Tx, teamId: string, b: NewBooking): Promise<Boo
     ...b.guests.map((g) => ({ teamId, bookingId: row!.id, role: 'guest' as const, guestName: g.name, guestEmail: g.email ?? null })),
   ]).returning();
   return toBooking(row!, b.type, participants);
+}
+
+/**
+ * The exclusion constraint keeps bookings from overlapping, but a daily limit counts bookings that
+ * do not overlap: two concurrent bookings could each see one slot left. Serializing the bookings of
+ * the same hosts (in a fixed order, so two transactions never wait on each other) makes the count
+ * exact. Only types with a daily limit pay for it.
+ */
+async function lockHostsForDailyCount(tx: Tx, teamId: string, hostIds: string[]): Promise<void> {
+  for (const hostId of [...hostIds].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${teamId}/${hostId}`}, 0))`);
+  }
 }
 
 async function releaseBooking(tx: Tx, id: string, by: { reason: string | null; actorId: string; now: Date }): Promise<void> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { withTeam } from '../../src/db/tenant.js';
-import { SlotTakenError, createBooking, listBookings } from '../../src/bookings/index.js';
+import { OutsideAvailabilityError, SlotTakenError, createBooking, createMeetingType, listBookings } from '../../src/bookings/index.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
 import { rawRows } from '../support/sql.js';
@@ -57,6 +57,23 @@ describe.each(databaseKinds())('double booking on %s', (kind) => {
     expect(confirmed.bookings).toHaveLength(1);
     const winner = (ok[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof createBooking>>>).value.booking;
     for (const f of failed) expect((f.reason as SlotTakenError).collisions.map((c) => c.bookingId)).toContain(winner.id);
+  });
+
+  it('keeps a daily limit exact under concurrent bookings of different, non-overlapping slots', async () => {
+    const limited = await withTeam(handle.db, 'T0RACE', (tx) =>
+      createMeetingType(tx, 'T0RACE', { name: 'Two a day', durationMinutes: 30, slotIntervalMinutes: 30, minimumNoticeMinutes: 0, dailyLimit: 2 }),
+    );
+    const starts = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2027, 2, 4, 9 + Math.floor(i / 2), (i % 2) * 30)).toISOString());
+    const results = await Promise.allSettled(
+      starts.map((start) => createBooking(handle.db, 'T0RACE', { meetingTypeId: limited.id, organizerId: 'U0BEN', start, source: 'api' }, { now })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+      expect(r.reason).toBeInstanceOf(OutsideAvailabilityError);
+      expect(r.reason.message).toContain('daily limit');
+    }
+    const day = await listBookings(handle.db, 'T0RACE', { personId: 'U0BEN', status: 'confirmed', from: '2027-03-04T00:00:00Z', to: '2027-03-05T00:00:00Z' });
+    expect(day.bookings).toHaveLength(2);
   });
 
   it('answers 20 concurrent retries with one idempotency key with one booking', async () => {
