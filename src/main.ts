@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const app = createApp({ ...deps, onRoomEvent: slackRoomEvents(deps) });
   let socketMode: SlackApp | undefined;
   if (config.slack.appToken && config.slack.botToken) {
+    console.log(`Slack: connecting over Socket Mode (SLACK_APP_TOKEN) to ${config.slack.apiUrl}; retries until Slack answers`);
     // Not awaited before serving: the API and pages run even while Slack is unreachable.
     startSocketMode(deps).then(
       (slack) => {
