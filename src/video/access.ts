@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js';
 import { meetingRooms, meetingTypes, users } from '../db/schema.js';
 import { withTeam, type Tx } from '../db/tenant.js';
 import { GUEST, LinkError, verifyJoinToken } from './links.js';
+import { isTwilioRoomInProgress, type TwilioCredentials } from './twilio-rooms.js';
 
 export type MeetingRoomRow = typeof meetingRooms.$inferSelect;
 
@@ -77,6 +78,20 @@ export function joinWindow(access: Pick<MeetingAccess, 'opensAt' | 'closesAt' | 
   if (now < access.opensAt) return 'too_early';
   if (now > access.closesAt && access.room?.status !== 'in-progress') return 'over';
   return 'open';
+}
+
+/**
+ * joinWindow, and when it says "over" for a room whose status callbacks never arrived (still
+ * "pending" in our record), Twilio is asked whether the call is in fact still going.
+ */
+export async function confirmedJoinWindow(
+  access: Pick<MeetingAccess, 'opensAt' | 'closesAt' | 'room'>,
+  now: Date,
+  creds: TwilioCredentials | undefined,
+): Promise<JoinWindow> {
+  const window = joinWindow(access, now);
+  if (window !== 'over' || !creds || access.room?.status !== 'pending') return window;
+  return (await isTwilioRoomInProgress(creds, access.room.uniqueName)) ? 'open' : 'over';
 }
 
 /** The booking a link names, followed through reschedules to the one that holds the meeting now. */

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../app.js';
-import { joinWindow, resolveJoinLink } from './access.js';
+import { confirmedJoinWindow, resolveJoinLink } from './access.js';
 import { LinkError, linkErrorMessages, type LinkErrorCode } from './links.js';
 import { renderCallPage, renderRefusalPage } from './page-html.js';
 import { twilioCredentials } from './twilio-rooms.js';
@@ -45,7 +45,7 @@ export function videoPages(deps: AppDeps): Hono {
     const at = now();
     try {
       const access = await resolveJoinLink(deps.db, deps.config.linkSecret, bookingId, k, at);
-      if (joinWindow(access, at) === 'over') throw new LinkError('meeting_over');
+      if ((await confirmedJoinWindow(access, at, twilioCredentials(deps.config.twilio))) === 'over') throw new LinkError('meeting_over');
       const html = renderCallPage({
         bookingId,
         linkToken: k!,

@@ -68,6 +68,19 @@ export async function ensureTwilioRoom(
   return { room: roomOf(existing.body), created: false };
 }
 
+/**
+ * Whether Twilio still has the room in progress. Asked only when our own record cannot say (no
+ * status callback reached us); any failure to find out counts as "not in progress".
+ */
+export async function isTwilioRoomInProgress(creds: TwilioCredentials, uniqueName: string): Promise<boolean> {
+  try {
+    const answer = await twilioRequest(creds, 'GET', `/v1/Rooms/${encodeURIComponent(uniqueName)}`);
+    return answer.ok && answer.body?.status === 'in-progress';
+  } catch {
+    return false;
+  }
+}
+
 interface TwilioAnswer {
   ok: boolean;
   status: number;

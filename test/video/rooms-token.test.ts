@@ -206,6 +206,28 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/token on %s', 
     expect((await requestToken(booking.id, { k: await linkToken(booking.id, 'U0BEN') })).status).toBe(200);
   });
 
+  it('asks Twilio whether the call is still going when no status callback ever reached us', async () => {
+    const booking = await book();
+    clock = new Date(booking.startsAt.getTime() - 60_000);
+    const first = await requestToken(booking.id, { k: await linkToken(booking.id) });
+    expect(first.status).toBe(200);
+    const { roomName } = (await first.json()) as { roomName: string };
+    expect((await roomsOf(booking.id))[0]).toMatchObject({ status: 'pending' });
+
+    clock = new Date(booking.endsAt.getTime() + 45 * 60_000);
+    twilioMock.requests.length = 0;
+    expect((await requestToken(booking.id, { k: await linkToken(booking.id, 'U0BEN') })).status).toBe(200);
+    expect(twilioMock.requests.map((r) => `${r.method} ${r.path}`)).toContain(`GET /v1/Rooms/${roomName}`);
+    const page = await app.request(`/m/${booking.id}?k=${await linkToken(booking.id, 'U0BEN')}`);
+    expect(page.status).toBe(200);
+
+    twilioMock.rooms.get(roomName)!.status = 'completed';
+    await expectError(await requestToken(booking.id, { k: await linkToken(booking.id, 'U0BEN') }), 410, 'meeting_over');
+    twilioMock.rooms.delete(roomName);
+    await expectError(await requestToken(booking.id, { k: await linkToken(booking.id, 'U0BEN') }), 410, 'meeting_over');
+    expect((await app.request(`/m/${booking.id}?k=${await linkToken(booking.id, 'U0BEN')}`)).status).toBe(410);
+  });
+
   it('refuses cancelled, unknown, other-booking, forged, malformed, expired and non-participant links, each plainly', async () => {
     const booking = await book();
     const other = await book();

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { ErrorHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../../app.js';
-import { joinWindow, memberIdentity, resolveJoinLink, type MeetingAccess } from '../../video/access.js';
+import { confirmedJoinWindow, memberIdentity, resolveJoinLink, type MeetingAccess } from '../../video/access.js';
 import { LinkError, type LinkErrorCode } from '../../video/links.js';
 import { applyRoomCallback, recordRoom } from '../../video/room-store.js';
 import { isValidTwilioSignature } from '../../video/twilio-signature.js';
@@ -134,7 +134,7 @@ export function roomsRoutes(deps: AppDeps) {
       const { status, code } = linkStatus[error.code];
       throw new RoomError(status, code, error.message, 'k');
     }
-    const window = joinWindow(access, at);
+    const window = await confirmedJoinWindow(access, at, twilioCredentials(deps.config.twilio));
     if (window === 'too_early') {
       throw new RoomError(409, 'meeting_not_open', `The call opens at ${access.opensAt.toISOString()}, ${minutesBefore(access)} minutes before the meeting starts.`, null, {
         opensAt: access.opensAt.toISOString(),
