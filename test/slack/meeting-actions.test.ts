@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { createApp } from '../../src/app.js';
@@ -80,7 +80,8 @@ describe.each(databaseKinds())('the meeting message on %s', (kind) => {
     expect(JSON.stringify(update.body.blocks)).not.toContain('meeting_join');
     const deleted = await slack.waitForCount('chat.deleteScheduledMessage', 2);
     expect(deleted.map((d) => d.body.scheduled_message_id).sort()).toEqual(scheduled.map((r) => r.scheduledMessageId).sort());
-    expect(await remindersOf(t, booking.id)).toHaveLength(0);
+    // The table is updated after Slack answered the deletes.
+    await vi.waitFor(async () => expect(await remindersOf(t, booking.id)).toHaveLength(0));
     const told = await slack.waitFor('chat.postMessage', (b) => b.channel === 'U0ANA');
     expect(told.body.text).toContain('was cancelled by <@U0BEN>');
     await slack.settle();
@@ -157,8 +158,9 @@ describe.each(databaseKinds())('the meeting message on %s', (kind) => {
     expect(deleted.map((d) => d.body.scheduled_message_id).sort()).toEqual(oldReminders.map((r) => r.scheduledMessageId).sort());
     const scheduled = await slack.waitForCount('chat.scheduleMessage', 2);
     expect(scheduled.every((s) => Number(s.body.post_at) === moved.startsAt.getTime() / 1000 - 600)).toBe(true);
-    expect(await remindersOf(t, booking.id)).toHaveLength(0);
-    expect(await remindersOf(t, moved.id)).toHaveLength(2);
+    // The table follows once Slack has answered the deletes and the new schedules.
+    await vi.waitFor(async () => expect(await remindersOf(t, booking.id)).toHaveLength(0));
+    await vi.waitFor(async () => expect(await remindersOf(t, moved.id)).toHaveLength(2));
     const dms = await slack.waitForCount('chat.postMessage', 2, (b) => /^U/.test(b.channel));
     for (const dm of dms) {
       const url = new URL(dm.body.blocks.flatMap((b: any) => b.elements ?? []).find((e: any) => e.text?.text === 'Join video call').url);
