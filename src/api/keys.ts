@@ -4,6 +4,7 @@ import { ensureTeam } from '../bookings/teams.js';
 import { parseInput } from '../bookings/validate.js';
 import { BookingError } from '../bookings/errors.js';
 import { teamIdSchema } from '../core/bookings/schemas.js';
+import { isUuid } from '../core/ids.js';
 import type { Database } from '../db/client.js';
 import { apiKeys } from '../db/schema.js';
 import { withTeam, withoutTeam } from '../db/tenant.js';
@@ -71,9 +72,8 @@ export async function listApiKeys(db: Database, teamId: string): Promise<ApiKeyI
 /** Revokes by id or prefix; revoking twice keeps the first revocation time. */
 export async function revokeApiKey(db: Database, teamId: string, idOrPrefix: string): Promise<ApiKeyInfo> {
   parseInput(teamIdSchema, teamId);
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrPrefix);
   return withTeam(db, teamId, async (tx) => {
-    const match = isUuid ? or(eq(apiKeys.id, idOrPrefix), eq(apiKeys.prefix, idOrPrefix)) : eq(apiKeys.prefix, idOrPrefix);
+    const match = isUuid(idOrPrefix) ? or(eq(apiKeys.id, idOrPrefix), eq(apiKeys.prefix, idOrPrefix)) : eq(apiKeys.prefix, idOrPrefix);
     const [updated] = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })

@@ -1,4 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { isUuid } from '../core/ids.js';
 import { meetingTypeFieldsSchema, type MeetingTypeFields } from '../core/bookings/schemas.js';
 import { meetingTypes } from '../db/schema.js';
 import type { Tx } from '../db/tenant.js';
@@ -16,7 +17,7 @@ export async function listMeetingTypes(tx: Tx, options: { includeInactive?: bool
 }
 
 export async function getMeetingType(tx: Tx, id: string, options: { activeOnly?: boolean; field?: string } = {}): Promise<MeetingType> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('meeting_type', id, options.field);
+  if (!isUuid(id)) throw new NotFoundError('meeting_type', id, options.field);
   const [row] = await tx
     .select()
     .from(meetingTypes)

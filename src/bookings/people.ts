@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { defaultSchedule, hostScheduleSchema, timeZoneSchema, type DateOverride, type HostSchedule, type WeeklyRule } from '../core/availability/index.js';
 import { personIdSchema } from '../core/bookings/schemas.js';
 import { availabilitySchedules, users } from '../db/schema.js';
@@ -44,26 +44,26 @@ export async function getPerson(tx: Tx, id: string, field = 'personId'): Promise
 }
 
 /** Each person's schedule; someone who never set hours works Monday to Friday, 9 to 5, in their own zone. */
-export async function getSchedules(tx: Tx, people: Map<string, Person>): Promise<Map<string, HostSchedule>> {
+export async function getSchedules(tx: Tx, people: Map<string, Person>): Promise<Map<string, HostSchedule & { isDefault: boolean }>> {
   const ids = [...people.keys()];
   const rows = ids.length ? await tx.select().from(availabilitySchedules).where(inArray(availabilitySchedules.slackUserId, ids)) : [];
   const stored = new Map(rows.map((r) => [r.slackUserId, r]));
-  const schedules = new Map<string, HostSchedule>();
+  const schedules = new Map<string, HostSchedule & { isDefault: boolean }>();
   for (const [id, person] of people) {
     const row = stored.get(id);
     schedules.set(
       id,
-      row ? { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides } : defaultSchedule(id, person.timeZone),
+      row
+        ? { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides, isDefault: false }
+        : { ...defaultSchedule(id, person.timeZone), isDefault: true },
     );
   }
   return schedules;
 }
 
 export async function getSchedule(tx: Tx, id: string): Promise<HostSchedule & { isDefault: boolean }> {
-  const person = await getPerson(tx, id);
-  const [row] = await tx.select().from(availabilitySchedules).where(eq(availabilitySchedules.slackUserId, id));
-  if (!row) return { ...defaultSchedule(id, person.timeZone), isDefault: true };
-  return { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides, isDefault: false };
+  const schedules = await getSchedules(tx, await getPeople(tx, [id], 'personId'));
+  return schedules.get(id)!;
 }
 
 export interface ScheduleInput {

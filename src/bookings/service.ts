@@ -10,6 +10,7 @@ import {
   type ListBookingsInput,
   type RescheduleBookingInput,
 } from '../core/bookings/schemas.js';
+import { isUuid } from '../core/ids.js';
 import type { Database } from '../db/client.js';
 import { bookings, idempotencyKeys, meetingParticipants } from '../db/schema.js';
 import { withTeam, type Tx } from '../db/tenant.js';
@@ -77,7 +78,7 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
       return { booking, replayed: false };
     });
   } catch (error) {
-    return recoverFromRace(db, teamId, error, { hostIds, start: data.start, idempotencyKey: data.idempotencyKey, requestHash });
+    return recoverFromRace(db, teamId, error, { hostIds, start: data.start, meetingTypeId: data.meetingTypeId, idempotencyKey: data.idempotencyKey, requestHash });
   }
 }
 
@@ -92,6 +93,7 @@ export async function rescheduleBooking(
   const now = clock.now ?? new Date();
   const requestHash = await hashRequest({ reschedule: data.bookingId, start: data.start });
   let hostIds: string[] = [];
+  let meetingTypeId: string | undefined;
   try {
     return await withTeam(db, teamId, async (tx) => {
       const [locked] = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).for('update');
@@ -104,6 +106,7 @@ export async function rescheduleBooking(
       const previous = (await loadBooking(tx, locked.id))!;
       hostIds = previous.participants.filter((p) => p.role !== 'guest').map((p) => p.slackUserId!);
       await releaseBooking(tx, locked.id, { reason: 'Rescheduled', actorId: data.actorId, now });
+      meetingTypeId = locked.meetingTypeId;
       const type = await getMeetingType(tx, locked.meetingTypeId, { field: 'meetingTypeId' });
       const booking = await insertBooking(tx, teamId, {
         type,
@@ -129,6 +132,7 @@ export async function rescheduleBooking(
     const recovered = await recoverFromRace(db, teamId, error, {
       hostIds,
       start: data.start,
+      meetingTypeId,
       idempotencyKey: data.idempotencyKey,
       requestHash,
     });
@@ -337,35 +341,26 @@ async function recoverFromRace(
   db: Database,
   teamId: string,
   error: unknown,
-  attempt: { hostIds: string[]; start: Date; idempotencyKey?: string; requestHash: string },
+  attempt: { hostIds: string[]; start: Date; meetingTypeId?: string; idempotencyKey?: string; requestHash: string },
 ): Promise<CreateBookingResult> {
-  // An identical request that committed after our replay check but before our slot check.
-  if (error instanceof SlotTakenError && attempt.idempotencyKey) {
-    const replay = await withTeam(db, teamId, (tx) => findReplay(tx, attempt.idempotencyKey!, attempt.requestHash));
-    if (replay) return { booking: replay, replayed: true };
-  }
   const state = sqlState(error);
-  if (state === '23505' && attempt.idempotencyKey && constraintName(error)?.startsWith('idempotency_keys')) {
+  const overlap = state === '23P01';
+  const raced = overlap || error instanceof SlotTakenError || (state === '23505' && constraintName(error)?.startsWith('idempotency_keys'));
+  if (!raced) throw error;
+  // A twin with the same key may have committed while this one ran (a double click, a retry).
+  if (attempt.idempotencyKey) {
     const replay = await withTeam(db, teamId, (tx) => findReplay(tx, attempt.idempotencyKey!, attempt.requestHash));
     if (replay) return { booking: replay, replayed: true };
   }
-  if (state === '23P01') {
-    if (attempt.idempotencyKey) {
-      const replay = await withTeam(db, teamId, (tx) => findReplay(tx, attempt.idempotencyKey!, attempt.requestHash));
-      if (replay) return { booking: replay, replayed: true };
-    }
-    const collisions = await withTeam(db, teamId, async (tx) => {
-      const end = new Date(attempt.start.getTime() + 1);
-      const busy = await loadBusy(tx, attempt.hostIds, attempt.start, end);
-      return [...busy].flatMap(([hostId, intervals]) =>
-        intervals
-          .filter((b) => Math.abs(b.start.getTime() - attempt.start.getTime()) < 86_400_000)
-          .map((b) => ({ hostId, bookingId: b.bookingId, start: b.start, end: b.end })),
-      );
-    });
-    throw new SlotTakenError(collisions.sort((a, b) => Math.abs(a.start.getTime() - attempt.start.getTime()) - Math.abs(b.start.getTime() - attempt.start.getTime())).slice(0, 5));
-  }
-  throw error;
+  if (!overlap || !attempt.meetingTypeId) throw error;
+  // The constraint fired: name what the slot now collides with, as the in-transaction check would.
+  const collisions = await withTeam(db, teamId, async (tx) => {
+    const type = await getMeetingType(tx, attempt.meetingTypeId!);
+    const end = new Date(attempt.start.getTime() + type.durationMinutes * MINUTE_MS);
+    const busy = await loadBusy(tx, attempt.hostIds, attempt.start, end);
+    return [...busy].flatMap(([hostId, intervals]) => collisionsOf(hostId, intervals, attempt.start, end, type));
+  });
+  throw new SlotTakenError(collisions);
 }
 
 async function findReplay(tx: Tx, key: string, requestHash: string): Promise<Booking | undefined> {
@@ -400,6 +395,3 @@ function decodeCursor(cursor: string): { startsAt: Date; id: string } {
   }
 }
 
-function isUuid(id: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-}

@@ -1,5 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { loadBooking, type Booking } from '../bookings/booking-view.js';
+import { isUuid } from '../core/ids.js';
 import type { Database } from '../db/client.js';
 import { meetingRooms, meetingTypes, users } from '../db/schema.js';
 import { withTeam, type Tx } from '../db/tenant.js';
@@ -28,7 +29,6 @@ export type JoinWindow = 'open' | 'too_early' | 'over';
 
 const MINUTE_MS = 60_000;
 const MAX_RESCHEDULES_FOLLOWED = 50;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function memberIdentity(slackUserId: string): string {
   return `slack:${slackUserId}`;
@@ -42,7 +42,7 @@ export function memberIdentity(slackUserId: string): string {
 export async function resolveJoinLink(db: Database, secret: string, pathBookingId: string, token: string | undefined, now: Date): Promise<MeetingAccess> {
   const claims = await verifyJoinToken(secret, token ?? '', now);
   if (claims.bookingId !== pathBookingId) throw new LinkError('wrong_booking');
-  if (!UUID.test(claims.bookingId)) throw new LinkError('not_found');
+  if (!isUuid(claims.bookingId)) throw new LinkError('not_found');
   return withTeam(db, claims.teamId, async (tx) => {
     const booking = await currentBooking(tx, claims.bookingId);
     if (!booking) throw new LinkError('not_found');

@@ -64,12 +64,7 @@ export function registerBookingSubmission(app: App, ctx: SlackContext): void {
           slackChannelId: metadata.c,
         };
         const input = { ...request, idempotencyKey: keyOf(view.id, [request.meetingTypeId, hostIds.join(','), request.start, request.title ?? '', request.notes ?? '']) };
-        const result = await createBooking(ctx.db, teamId, input, { now: ctx.now() }).catch(async (error) => {
-          // A double click's twin that committed between this one's replay check and its slot
-          // check looks like a taken slot; asking again finds the twin's key and replays it.
-          if (!(error instanceof SlotTakenError)) throw error;
-          return createBooking(ctx.db, teamId, input, { now: ctx.now() });
-        });
+        const result = await createBooking(ctx.db, teamId, input, { now: ctx.now() });
         booking = result.booking;
         replayed = result.replayed;
       }
