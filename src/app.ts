@@ -10,17 +10,6 @@ export interface AppDeps {
   config: Config;
   /** The clock, replaceable in tests. */
   now?: () => Date;
-  /** Told when a booking's video room starts or ends (the Slack app updates the meeting message). */
-  onRoomEvent?: (event: RoomEvent) => Promise<void>;
-}
-
-export interface RoomEvent {
-  teamId: string;
-  bookingId: string;
-  status: 'in-progress' | 'completed';
-  startedAt: Date | null;
-  endedAt: Date | null;
-  durationSeconds: number | null;
 }
 
 /**

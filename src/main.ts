@@ -3,7 +3,9 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { ConfigError, describeMissing, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { slackRoomEvents, startSocketMode, type SlackApp } from './slack/index.js';
+import { DataDirectoryLockedError } from './db/directory-lock.js';
+import { startEvents } from './events/index.js';
+import { startSocketMode, type SlackApp } from './slack/index.js';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -16,8 +18,9 @@ async function main(): Promise<void> {
   for (const line of describeMissing(config)) console.log(line);
 
   const deps = { db: database.db, dbKind: database.kind, config };
-  // The meeting message in Slack shows when the video room starts and ends.
-  const app = createApp({ ...deps, onRoomEvent: slackRoomEvents(deps) });
+  const app = createApp(deps);
+  // Booking events (from every surface and every process) reach Slack and the other consumers.
+  const events = await startEvents(deps, database);
   let socketMode: SlackApp | undefined;
   if (config.slack.appToken && config.slack.botToken) {
     console.log(`Slack: connecting over Socket Mode (SLACK_APP_TOKEN) to ${config.slack.apiUrl}; retries until Slack answers`);
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
     server.close();
+    await events.stop();
     await socketMode?.bolt.stop();
     await database.close();
     process.exit(0);
@@ -48,6 +52,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof DataDirectoryLockedError ? error.message : error);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { BookingError, type BookingErrorCode } from '../bookings/errors.js';
+import { DatabaseBusyError, TRANSIENT_STATES, sqlState } from '../db/errors.js';
 
 /**
  * The one shape every API error has:
@@ -15,6 +16,7 @@ export type ApiErrorCode =
   | 'route_not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
+  | 'busy'
   | 'internal_error';
 
 /** Resources may add their own stable codes (the rooms routes do); these are the shared ones. */
@@ -126,6 +128,11 @@ export const onApiError: ErrorHandler = (error, c) => {
     const api = fromBookingError(error);
     return errorResponse(c, api.status, api.code, api.message, api.field);
   }
+  const busy = busyOf(error);
+  if (busy) {
+    c.header('Retry-After', String(busy.retryAfterSeconds));
+    return errorResponse(c, 503, 'busy', busy.message);
+  }
   if (error instanceof HTTPException && error.status < 500) {
     const status = error.status;
     if (status === 401) return errorResponse(c, 401, 'unauthorized', error.message || 'Authentication required');
@@ -138,6 +145,16 @@ export const onApiError: ErrorHandler = (error, c) => {
   const id = logUnexpected(c, error);
   return errorResponse(c, 500, 'internal_error', `Something went wrong on our side. Quote request id ${id} when you report it.`);
 };
+
+/** Work the database could not take now: no connection free in time, or a statement that ran too long under load. */
+function busyOf(error: unknown): { message: string; retryAfterSeconds: number } | undefined {
+  if (error instanceof DatabaseBusyError) return { message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+  const state = sqlState(error);
+  if (state === '57014' || (state && TRANSIENT_STATES.has(state))) {
+    return { message: 'The database is busy; try again in a moment', retryAfterSeconds: 1 };
+  }
+  return undefined;
+}
 
 /** app.notFound: an unknown route, in the same shape. */
 export const onApiNotFound: NotFoundHandler = (c) =>

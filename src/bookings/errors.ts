@@ -60,9 +60,15 @@ export interface Collision {
   end: Date;
 }
 
-/** The slot is taken: by a booking found before writing, or by one the exclusion constraint caught. */
+/**
+ * The slot is taken: by a booking found before writing, or by one the exclusion constraint caught.
+ * `nextSlots`, when known, are the next free starts for the same people (found from the same read).
+ */
 export class SlotTakenError extends BookingError {
-  constructor(readonly collisions: Collision[]) {
+  constructor(
+    readonly collisions: Collision[],
+    readonly nextSlots?: { start: Date; end: Date; hostIds: string[] }[],
+  ) {
     super('slot_taken', describeCollisions(collisions), 'start');
   }
 }
@@ -87,18 +93,4 @@ export class IdempotencyMismatchError extends BookingError {
   }
 }
 
-/** Postgres SQLSTATE of an error from either driver (postgres.js or PGlite), possibly wrapped by drizzle. */
-export function sqlState(error: unknown): string | undefined {
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
-}
-
-export function constraintName(error: unknown): string | undefined {
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
-    if (typeof e.constraint_name === 'string') return e.constraint_name;
-    if (typeof e.constraint === 'string') return e.constraint;
-  }
-  return undefined;
-}
+export { constraintName, sqlState } from '../db/errors.js';

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, lt, or, sql, exists } from 'drizzle-orm';
-import { checkSlot, type UnavailableReason } from '../core/availability/index.js';
+import { checkSlot, computeSlotsAllFree, type HostAvailabilityInput, type Slot, type UnavailableReason } from '../core/availability/index.js';
 import {
   cancelBookingSchema,
   createBookingSchema,
@@ -13,9 +13,11 @@ import {
 import { isUuid } from '../core/ids.js';
 import type { Database } from '../db/client.js';
 import { bookings, idempotencyKeys, meetingParticipants } from '../db/schema.js';
-import { withTeam, type Tx } from '../db/tenant.js';
-import { loadBusy, loadHostInputs, slotRulesOf } from './availability.js';
-import { loadBooking, loadBookings, toBooking, type Booking } from './booking-view.js';
+import { DatabaseBusyError, isTransient } from '../db/errors.js';
+import { lockKeys, withTeam, type Tx } from '../db/tenant.js';
+import { recordEvent } from '../events/outbox.js';
+import { loadBusy, loadHostInputs, slotRulesOf, type BookedInterval } from './availability.js';
+import { loadBooking, loadBookings, toBooking, type Booking, type BookingRow } from './booking-view.js';
 import {
   BookingCancelledError,
   IdempotencyMismatchError,
@@ -28,6 +30,8 @@ import {
   sqlState,
   type Collision,
 } from './errors.js';
+
+type HostInput = HostAvailabilityInput & { busy: BookedInterval[] };
 import { getMeetingType, type MeetingType } from './meeting-types.js';
 import { parseInput } from './validate.js';
 
@@ -46,43 +50,87 @@ export interface RescheduleBookingResult extends CreateBookingResult {
 }
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** Writes wait at most this long for a host's lock or a conflicting insert, then retry. */
+const WRITE_LIMITS = { lockTimeoutMs: 1_500, statementTimeoutMs: 5_000 };
+const WRITE_ATTEMPTS = 3;
+/** A taken slot is answered with the next free ones in this window after it. */
+const NEXT_SLOTS = 5;
+const NEXT_SLOTS_WINDOW_MS = 14 * DAY_MS;
 
-/** Books a slot for the organizer and hosts, re-checking it inside the transaction. */
+/** The advisory lock every write for a host takes first, in one fixed order (see lockKeys). */
+export function hostLockKey(teamId: string, hostId: string): string {
+  return `host:${teamId}/${hostId}`;
+}
+
+/** Where a write was when it gave up: a wait while inserting the participants means a conflicting booking is being written. */
+interface WriteProgress {
+  stage: 'read' | 'insert';
+}
+
+/**
+ * Books a slot for the organizer and hosts. An unlocked read answers most conflicts at once
+ * (with the next free slots); a free slot is then re-checked under the hosts' advisory locks and
+ * written with its booking.created event in the same transaction.
+ */
 export async function createBooking(db: Database, teamId: string, input: CreateBookingInput, clock: Clock = {}): Promise<CreateBookingResult> {
   const data = parseInput(createBookingSchema, input);
   const now = clock.now ?? new Date();
   const requestHash = await hashRequest({ ...data, idempotencyKey: undefined });
   const hostIds = [...new Set([data.organizerId, ...data.hostIds])];
+  const progress: WriteProgress = { stage: 'read' };
   try {
-    return await withTeam(db, teamId, async (tx) => {
-      if (data.idempotencyKey) {
-        const replay = await findReplay(tx, data.idempotencyKey, requestHash);
-        if (replay) return { booking: replay, replayed: true };
-      }
-      const type = await getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' });
-      const booking = await insertBooking(tx, teamId, {
-        type,
-        start: data.start,
-        now,
-        organizerId: data.organizerId,
-        hostIds,
-        guests: data.guests,
-        title: data.title ?? defaultTitle(type),
-        notes: data.notes ?? null,
-        source: data.source,
-        slackChannelId: data.slackChannelId ?? null,
-        slackMessageTs: null,
-        rescheduledFromId: null,
-        idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
-      });
-      return { booking, replayed: false };
-    });
+    return await retryTransient(() =>
+      withTeam(
+        db,
+        teamId,
+        async (tx) => {
+          progress.stage = 'read';
+          if (data.idempotencyKey) {
+            const replay = await findReplay(tx, data.idempotencyKey, requestHash);
+            if (replay) return { booking: replay, replayed: true };
+          }
+          const type = await getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' });
+          const booking = await insertBooking(tx, teamId, progress, {
+            type,
+            start: data.start,
+            now,
+            organizerId: data.organizerId,
+            hostIds,
+            guests: data.guests,
+            title: data.title ?? defaultTitle(type),
+            notes: data.notes ?? null,
+            source: data.source,
+            slackChannelId: data.slackChannelId ?? null,
+            slackMessageTs: null,
+            previous: null,
+            idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
+          });
+          if (!booking) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
+          await recordEvent(tx, {
+            teamId,
+            meetingId: booking.meetingId,
+            bookingId: booking.id,
+            kind: 'booking.created',
+            payload: { source: booking.source, actorId: booking.organizerId },
+          });
+          return { booking, replayed: false };
+        },
+        WRITE_LIMITS,
+      ),
+    );
   } catch (error) {
-    return recoverFromRace(db, teamId, error, { hostIds, start: data.start, meetingTypeId: data.meetingTypeId, idempotencyKey: data.idempotencyKey, requestHash });
+    return recoverFromRace(db, teamId, gaveUp(error, progress), {
+      hostIds,
+      start: data.start,
+      meetingTypeId: data.meetingTypeId,
+      idempotencyKey: data.idempotencyKey,
+      requestHash,
+    });
   }
 }
 
-/** Moves a booking: the new booking and the cancellation of the old one commit together or not at all. */
+/** Moves a booking: the new booking, the cancellation of the old one and the event commit together or not at all. */
 export async function rescheduleBooking(
   db: Database,
   teamId: string,
@@ -94,42 +142,66 @@ export async function rescheduleBooking(
   const requestHash = await hashRequest({ reschedule: data.bookingId, start: data.start });
   let hostIds: string[] = [];
   let meetingTypeId: string | undefined;
+  const progress: WriteProgress = { stage: 'read' };
   try {
-    return await withTeam(db, teamId, async (tx) => {
-      const [locked] = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).for('update');
-      if (!locked) throw new NotFoundError('booking', data.bookingId, 'bookingId');
-      if (data.idempotencyKey) {
-        const replay = await findReplay(tx, data.idempotencyKey, requestHash);
-        if (replay) return { booking: replay, previous: (await loadBooking(tx, locked.id))!, replayed: true };
-      }
-      if (locked.status !== 'confirmed') throw new BookingCancelledError(locked.id);
-      const previous = (await loadBooking(tx, locked.id))!;
-      hostIds = previous.participants.filter((p) => p.role !== 'guest').map((p) => p.slackUserId!);
-      await releaseBooking(tx, locked.id, { reason: 'Rescheduled', actorId: data.actorId, now });
-      meetingTypeId = locked.meetingTypeId;
-      const type = await getMeetingType(tx, locked.meetingTypeId, { field: 'meetingTypeId' });
-      const booking = await insertBooking(tx, teamId, {
-        type,
-        start: data.start,
-        now,
-        organizerId: locked.organizerId,
-        hostIds,
-        guests: previous.participants
-          .filter((p) => p.role === 'guest')
-          .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined })),
-        title: locked.title,
-        notes: locked.notes,
-        source: locked.source,
-        slackChannelId: locked.slackChannelId,
-        slackMessageTs: locked.slackMessageTs,
-        rescheduledFromId: locked.id,
-        idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
-      });
-      await tx.update(bookings).set({ rescheduledToId: booking.id }).where(eq(bookings.id, locked.id));
-      return { booking, previous: (await loadBooking(tx, locked.id))!, replayed: false };
-    });
+    return await retryTransient(() =>
+      withTeam(
+        db,
+        teamId,
+        async (tx) => {
+          progress.stage = 'read';
+          const [locked] = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).for('update');
+          if (!locked) throw new NotFoundError('booking', data.bookingId, 'bookingId');
+          if (data.idempotencyKey) {
+            const replay = await findReplay(tx, data.idempotencyKey, requestHash);
+            if (replay) return { booking: replay, previous: (await loadBooking(tx, locked.id))!, replayed: true };
+          }
+          if (locked.status !== 'confirmed') throw new BookingCancelledError(locked.id);
+          const previous = (await loadBooking(tx, locked.id))!;
+          hostIds = previous.participants.filter((p) => p.role !== 'guest').map((p) => p.slackUserId!);
+          meetingTypeId = locked.meetingTypeId;
+          await lockKeys(tx, hostIds.map((id) => hostLockKey(teamId, id)));
+          await releaseBooking(tx, locked.id, { reason: 'Rescheduled', actorId: data.actorId, now });
+          const type = await getMeetingType(tx, locked.meetingTypeId, { field: 'meetingTypeId' });
+          const booking = await insertBooking(tx, teamId, progress, {
+            type,
+            start: data.start,
+            now,
+            organizerId: locked.organizerId,
+            hostIds,
+            guests: previous.participants
+              .filter((p) => p.role === 'guest')
+              .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined })),
+            title: locked.title,
+            notes: locked.notes,
+            source: locked.source,
+            slackChannelId: locked.slackChannelId,
+            slackMessageTs: locked.slackMessageTs,
+            previous: locked,
+            locked: true,
+            idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
+          });
+          if (!booking) throw new Error('unreachable: a locked reschedule has no concurrent twin');
+          await tx.update(bookings).set({ rescheduledToId: booking.id }).where(eq(bookings.id, locked.id));
+          await recordEvent(tx, {
+            teamId,
+            meetingId: booking.meetingId,
+            bookingId: booking.id,
+            kind: 'booking.rescheduled',
+            payload: {
+              previousBookingId: locked.id,
+              previousStartsAt: locked.startsAt.toISOString(),
+              previousEndsAt: locked.endsAt.toISOString(),
+              actorId: data.actorId,
+            },
+          });
+          return { booking, previous: (await loadBooking(tx, locked.id))!, replayed: false };
+        },
+        WRITE_LIMITS,
+      ),
+    );
   } catch (error) {
-    const recovered = await recoverFromRace(db, teamId, error, {
+    const recovered = await recoverFromRace(db, teamId, gaveUp(error, progress), {
       hostIds,
       start: data.start,
       meetingTypeId,
@@ -149,13 +221,34 @@ export interface CancelBookingResult {
 
 export async function cancelBooking(db: Database, teamId: string, input: CancelBookingInput, clock: Clock = {}): Promise<CancelBookingResult> {
   const data = parseInput(cancelBookingSchema, input);
-  return withTeam(db, teamId, async (tx) => {
-    const [locked] = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).for('update');
-    if (!locked) throw new NotFoundError('booking', data.bookingId, 'bookingId');
-    if (locked.status === 'cancelled') return { booking: (await loadBooking(tx, locked.id))!, changed: false };
-    await releaseBooking(tx, locked.id, { reason: data.reason || null, actorId: data.actorId, now: clock.now ?? new Date() });
-    return { booking: (await loadBooking(tx, locked.id))!, changed: true };
-  });
+  const progress: WriteProgress = { stage: 'read' };
+  try {
+    return await retryTransient(() =>
+      withTeam(
+        db,
+        teamId,
+        async (tx) => {
+          const [locked] = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).for('update');
+          if (!locked) throw new NotFoundError('booking', data.bookingId, 'bookingId');
+          if (locked.status === 'cancelled') return { booking: (await loadBooking(tx, locked.id))!, changed: false };
+          const current = (await loadBooking(tx, locked.id))!;
+          await lockKeys(tx, current.participants.filter((p) => p.role !== 'guest').map((p) => hostLockKey(teamId, p.slackUserId!)));
+          await releaseBooking(tx, locked.id, { reason: data.reason || null, actorId: data.actorId, now: clock.now ?? new Date() });
+          await recordEvent(tx, {
+            teamId,
+            meetingId: locked.meetingId,
+            bookingId: locked.id,
+            kind: 'booking.cancelled',
+            payload: { actorId: data.actorId, reason: data.reason || null },
+          });
+          return { booking: (await loadBooking(tx, locked.id))!, changed: true };
+        },
+        WRITE_LIMITS,
+      ),
+    );
+  } catch (error) {
+    throw gaveUp(error, progress);
+  }
 }
 
 export async function getBooking(db: Database, teamId: string, id: string): Promise<Booking> {
@@ -210,8 +303,12 @@ export async function listBookings(db: Database, teamId: string, input: ListBook
 
 /** Where the bot posted the booking, so later updates edit that message. */
 export async function recordSlackMessage(db: Database, teamId: string, bookingId: string, channelId: string, messageTs: string): Promise<void> {
+  // Every booking of the meeting: a move made before the message was posted still finds it.
   await withTeam(db, teamId, (tx) =>
-    tx.update(bookings).set({ slackChannelId: channelId, slackMessageTs: messageTs, updatedAt: new Date() }).where(eq(bookings.id, bookingId)),
+    tx
+      .update(bookings)
+      .set({ slackChannelId: channelId, slackMessageTs: messageTs })
+      .where(eq(bookings.meetingId, sql`(select meeting_id from bookings where id = ${bookingId})`)),
   );
 }
 
@@ -227,31 +324,42 @@ interface NewBooking {
   source: 'slack' | 'api';
   slackChannelId: string | null;
   slackMessageTs: string | null;
-  rescheduledFromId: string | null;
+  /** The booking this one moves (its meeting and sequence carry on). */
+  previous: BookingRow | null;
+  /** The hosts' locks are already held. */
+  locked?: boolean;
   idempotency?: { key: string; requestHash: string };
 }
 
-async function insertBooking(tx: Tx, teamId: string, b: NewBooking): Promise<Booking> {
+/**
+ * Checks the slot and writes the booking. Returns undefined when, once the hosts' locks were
+ * held, the idempotency key turned out to be taken by a twin that committed meanwhile.
+ */
+async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b: NewBooking): Promise<Booking | undefined> {
   if (b.start < b.now) throw new PastTimeError(b.start);
   const end = new Date(b.start.getTime() + b.type.durationMinutes * MINUTE_MS);
-  if (b.type.dailyLimit !== null) await lockHostsForDailyCount(tx, teamId, b.hostIds);
-  const hosts = await loadHostInputs(tx, b.hostIds, b.start, end);
-  const rules = { ...slotRulesOf(b.type), now: b.now };
-  const collisions: Collision[] = [];
-  const reasons: string[] = [];
-  for (const host of hosts) {
-    const check = checkSlot(host, rules, b.start);
-    if (check.available) continue;
-    if (check.reason === 'busy') collisions.push(...collisionsOf(host.schedule.hostId, host.busy, b.start, end, b.type));
-    else reasons.push(describeReason(check.reason, host.schedule.hostId, b.type));
+  // Busy time far enough ahead to suggest the next free slots from the same read.
+  const window = { from: b.start, to: new Date(Math.max(b.start.getTime(), b.now.getTime()) + NEXT_SLOTS_WINDOW_MS) };
+  let hosts = await loadHostInputs(tx, b.hostIds, window.from, window.to);
+  if (!b.locked) {
+    // Most losers of a race stop here, before queueing on the hosts' locks.
+    checkHosts(hosts, b, end);
+    await lockKeys(tx, b.hostIds.map((id) => hostLockKey(teamId, id)));
+    if (b.idempotency && (await idempotencyKeyTaken(tx, b.idempotency.key))) return undefined;
+    const busy = await loadBusy(tx, b.hostIds, window.from, window.to);
+    hosts = hosts.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] }));
   }
-  if (collisions.length) throw new SlotTakenError(collisions);
-  if (reasons.length) throw new OutsideAvailabilityError(b.hostIds, b.start, [...new Set(reasons)]);
+  checkHosts(hosts, b, end);
 
+  progress.stage = 'insert';
+  const id = crypto.randomUUID();
   const [row] = await tx
     .insert(bookings)
     .values({
+      id,
       teamId,
+      meetingId: b.previous?.meetingId ?? id,
+      sequence: b.previous ? b.previous.sequence + 1 : 0,
       meetingTypeId: b.type.id,
       organizerId: b.organizerId,
       title: b.title,
@@ -263,41 +371,80 @@ async function insertBooking(tx: Tx, teamId: string, b: NewBooking): Promise<Boo
       source: b.source,
       slackChannelId: b.slackChannelId,
       slackMessageTs: b.slackMessageTs,
-      rescheduledFromId: b.rescheduledFromId,
+      rescheduledFromId: b.previous?.id ?? null,
     })
     .returning();
-  // The key goes in before the participants: a concurrent retry with the same key waits here for
-  // this transaction and then replays it, instead of tripping over the exclusion constraint.
+  // The key goes in before the participants: a twin with the same key that got past its own
+  // check waits here for this transaction and then replays it.
   if (b.idempotency) {
     await tx.insert(idempotencyKeys).values({ teamId, key: b.idempotency.key, requestHash: b.idempotency.requestHash, bookingId: row!.id });
   }
   const blocked = `[${new Date(b.start.getTime() - b.type.bufferBeforeMinutes * MINUTE_MS).toISOString()},${new Date(
     end.getTime() + b.type.bufferAfterMinutes * MINUTE_MS,
   ).toISOString()})`;
-  const participants = await tx.insert(meetingParticipants).values([
-    ...b.hostIds.map((id) => ({
-      teamId,
-      bookingId: row!.id,
-      role: id === b.organizerId ? ('organizer' as const) : ('host' as const),
-      slackUserId: id,
-      blocked,
-      holdsTime: true,
-    })),
-    ...b.guests.map((g) => ({ teamId, bookingId: row!.id, role: 'guest' as const, guestName: g.name, guestEmail: g.email ?? null })),
-  ]).returning();
+  const participants = await tx
+    .insert(meetingParticipants)
+    .values([
+      ...b.hostIds.map((hostId) => ({
+        teamId,
+        bookingId: row!.id,
+        role: hostId === b.organizerId ? ('organizer' as const) : ('host' as const),
+        slackUserId: hostId,
+        blocked,
+        holdsTime: true,
+      })),
+      ...b.guests.map((g) => ({ teamId, bookingId: row!.id, role: 'guest' as const, guestName: g.name, guestEmail: g.email ?? null })),
+    ])
+    .returning();
   return toBooking(row!, b.type, participants);
 }
 
-/**
- * The exclusion constraint keeps bookings from overlapping, but a daily limit counts bookings that
- * do not overlap: two concurrent bookings could each see one slot left. Serializing the bookings of
- * the same hosts (in a fixed order, so two transactions never wait on each other) makes the count
- * exact. Only types with a daily limit pay for it.
- */
-async function lockHostsForDailyCount(tx: Tx, teamId: string, hostIds: string[]): Promise<void> {
-  for (const hostId of [...hostIds].sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${teamId}/${hostId}`}, 0))`);
+/** Throws the precise reason the slot cannot be booked for these hosts, if any. */
+function checkHosts(hosts: HostInput[], b: NewBooking, end: Date): void {
+  const rules = { ...slotRulesOf(b.type), now: b.now };
+  const collisions: Collision[] = [];
+  const reasons: string[] = [];
+  for (const host of hosts) {
+    const check = checkSlot(host, rules, b.start);
+    if (check.available) continue;
+    if (check.reason === 'busy') collisions.push(...collisionsOf(host.schedule.hostId, host.busy, b.start, end, b.type));
+    else reasons.push(describeReason(check.reason, host.schedule.hostId, b.type));
   }
+  if (collisions.length) throw new SlotTakenError(collisions, nextSlotsFor(hosts, b));
+  if (reasons.length) throw new OutsideAvailabilityError(b.hostIds, b.start, [...new Set(reasons)]);
+}
+
+function nextSlotsFor(hosts: HostInput[], b: NewBooking): Slot[] {
+  const from = new Date(Math.max(b.start.getTime(), b.now.getTime()));
+  const slots = computeSlotsAllFree(hosts, { ...slotRulesOf(b.type), now: b.now, from, to: new Date(from.getTime() + NEXT_SLOTS_WINDOW_MS) });
+  return slots.slice(0, NEXT_SLOTS);
+}
+
+async function idempotencyKeyTaken(tx: Tx, key: string): Promise<boolean> {
+  const [row] = await tx.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+  return row !== undefined;
+}
+
+/** Runs a write again after a deadlock, serialization failure or lock timeout, a bounded number of times. */
+async function retryTransient<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isTransient(error) || attempt >= WRITE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30 * attempt));
+    }
+  }
+}
+
+/**
+ * A write that kept hitting transient errors: still waiting on a conflicting insert means another
+ * booking holds the slot (409); waiting for the hosts' locks means we are busy (503).
+ */
+function gaveUp(error: unknown, progress: WriteProgress): unknown {
+  if (!isTransient(error) && sqlState(error) !== '57014') return error;
+  if (progress.stage === 'insert') return new SlotTakenError([]);
+  return new DatabaseBusyError('Too many changes to the same people at once; try again in a moment', 1);
 }
 
 async function releaseBooking(tx: Tx, id: string, by: { reason: string | null; actorId: string; now: Date }): Promise<void> {
@@ -344,7 +491,7 @@ async function recoverFromRace(
   attempt: { hostIds: string[]; start: Date; meetingTypeId?: string; idempotencyKey?: string; requestHash: string },
 ): Promise<CreateBookingResult> {
   const state = sqlState(error);
-  const overlap = state === '23P01';
+  const overlap = state === '23P01' || (error instanceof SlotTakenError && error.collisions.length === 0);
   const raced = overlap || error instanceof SlotTakenError || (state === '23505' && constraintName(error)?.startsWith('idempotency_keys'));
   if (!raced) throw error;
   // A twin with the same key may have committed while this one ran (a double click, a retry).

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { BookingError } from '../bookings/errors.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
+import { DataDirectoryLockedError } from '../db/directory-lock.js';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../api/keys.js';
 
 const USAGE = `Team API keys for the meetings HTTP API (uses DATABASE_URL, or the embedded database under DATA_DIR).
@@ -32,11 +33,6 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'revoke' && !values.id) throw new UsageError('--id is required: the key id or its prefix (see list)');
 
   const config = await loadConfig();
-  if (!config.databaseUrl && (await embeddedServerRunning(config.port))) {
-    throw new ConfigError(
-      `The server on port ${config.port} has the embedded database open, and it serves one process at a time: stop the server, run this again, then start it (or set DATABASE_URL to use Postgres).`,
-    );
-  }
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, max: 2 } : { dataDir: `${config.dataDir}/pglite` });
   try {
     if (command === 'create') {
@@ -60,21 +56,10 @@ async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-/** PGlite is single-process: writing its directory while the server has it open would be lost or worse. */
-async function embeddedServerRunning(port: number): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
-    const body = (await response.json()) as { database?: { kind?: string } };
-    return body.database?.kind === 'pglite';
-  } catch {
-    return false;
-  }
-}
-
 main(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((error) => {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof BookingError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof BookingError || error instanceof DataDirectoryLockedError) {
       console.error(error.message);
       if (error instanceof UsageError) console.error(`\n${USAGE}`);
     } else {

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { AdmissionGate, setAdmissionGate } from './admission.js';
+import { lockDataDirectory } from './directory-lock.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -13,6 +15,8 @@ export interface DatabaseHandle {
   close(): Promise<void>;
   /** PGlite only: the data directory as a tarball. */
   dump?: () => Promise<Blob>;
+  /** LISTEN on a channel; resolves to the function that stops listening. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -27,11 +31,28 @@ export interface OpenDatabaseOptions {
   /** Pool size for postgres.js. */
   max?: number;
   migrate?: boolean;
+  /** How long a transaction may wait for its turn before it is refused as busy (the admission gate). */
+  maxWaitMs?: number;
 }
+
+/** Connections kept free of transactions, so /healthz answers even when every transaction slot is taken. */
+const RESERVED_CONNECTIONS = 2;
+const DEFAULT_MAX_WAIT_MS = 5_000;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const handle = options.url ? await openPostgres(options.url, options.max ?? 20) : await openPglite(options.dataDir ?? 'memory://', options.snapshot);
-  if (options.migrate !== false) await runMigrations(handle);
+  const connections = handle.kind === 'postgres' ? (options.max ?? 20) : 1;
+  const capacity = Math.max(1, connections - RESERVED_CONNECTIONS);
+  setAdmissionGate(
+    handle.db,
+    new AdmissionGate({ capacity, perTeam: Math.max(1, Math.ceil(capacity * 0.6)), maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS }),
+  );
+  try {
+    if (options.migrate !== false) await runMigrations(handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   return handle;
 }
 
@@ -45,6 +66,10 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     kind: 'postgres',
     location: `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
     close: () => client.end({ timeout: 5 }),
+    listen: async (channel, onNotify) => {
+      const subscription = await client.listen(channel, (payload) => onNotify(payload));
+      return () => subscription.unlisten();
+    },
   };
 }
 
@@ -52,14 +77,30 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<DatabaseHan
   const { PGlite } = await import('@electric-sql/pglite');
   const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
   const { drizzle } = await import('drizzle-orm/pglite');
-  const client = await PGlite.create(dataDir, { extensions: { btree_gist }, loadDataDir: snapshot });
+  // One process at a time: a second one opening the same directory would damage it.
+  const lock = isDirectory(dataDir) ? await lockDataDirectory(dataDir) : undefined;
+  let client;
+  try {
+    client = await PGlite.create(dataDir, { extensions: { btree_gist }, loadDataDir: snapshot });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   return {
     dump: () => client.dumpDataDir('none'),
     db: drizzle(client, { schema }) as unknown as Database,
     kind: 'pglite',
     location: dataDir,
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await lock?.release();
+    },
+    listen: (channel, onNotify) => client.listen(channel, onNotify),
   };
+}
+
+function isDirectory(dataDir: string): boolean {
+  return !/^[a-z]+:\/\//.test(dataDir);
 }
 
 async function runMigrations(handle: DatabaseHandle): Promise<void> {

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigserial,
+  bigint,
   boolean,
   customType,
   index,
@@ -108,6 +110,10 @@ export const bookings = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    /** The meeting this booking is a version of: the id of its first booking, kept through every move. */
+    meetingId: uuid('meeting_id').notNull(),
+    /** How many times the meeting was moved to reach this booking (the calendar SEQUENCE). */
+    sequence: integer('sequence').notNull().default(0),
     meetingTypeId: uuid('meeting_type_id').notNull().references(() => meetingTypes.id),
     organizerId: text('organizer_id').notNull(),
     title: text('title').notNull(),
@@ -131,6 +137,7 @@ export const bookings = pgTable(
   (t) => [
     index('bookings_team_starts_idx').on(t.teamId, t.startsAt),
     index('bookings_rescheduled_from_idx').on(t.rescheduledFromId),
+    index('bookings_meeting_idx').on(t.meetingId, t.sequence),
     check('bookings_time_check', sql`${t.endsAt} > ${t.startsAt}`),
   ],
 );
@@ -251,11 +258,90 @@ export const reminders = pgTable(
       .references(() => bookings.id, { onDelete: 'cascade' }),
     slackUserId: text('slack_user_id').notNull(),
     channelId: text('channel_id').notNull(),
-    scheduledMessageId: text('scheduled_message_id').notNull(),
+    /** Null while the reminder is being scheduled: the row is claimed first, so it is never scheduled twice. */
+    scheduledMessageId: text('scheduled_message_id'),
     postAt: timestamp('post_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('reminders_booking_idx').on(t.bookingId)],
+  (t) => [index('reminders_booking_idx').on(t.bookingId), uniqueIndex('reminders_booking_user_key').on(t.bookingId, t.slackUserId)],
+);
+
+/**
+ * The transactional outbox: every change to a booking or its room, written in the transaction
+ * that made it. Ids rise in commit order closely enough to order the events of one meeting, which
+ * are all written under that meeting's locks.
+ */
+export const bookingEvents = pgTable(
+  'booking_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    meetingId: uuid('meeting_id').notNull(),
+    bookingId: uuid('booking_id').notNull(),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    /** Set when the dispatcher has made this event's deliveries, one per interested handler. */
+    fannedOutAt: timestamp('fanned_out_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('booking_events_pending_idx').on(t.id).where(sql`${t.fannedOutAt} is null`),
+    index('booking_events_meeting_idx').on(t.teamId, t.meetingId, t.id),
+  ],
+);
+
+export const deliveryStatus = pgEnum('delivery_status', ['pending', 'delivered', 'failed']);
+
+/** One event handed to one handler: attempts, the last error, when to try again. */
+export const eventDeliveries = pgTable(
+  'event_deliveries',
+  {
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => bookingEvents.id, { onDelete: 'cascade' }),
+    handler: text('handler').notNull(),
+    teamId: text('team_id').notNull(),
+    meetingId: uuid('meeting_id').notNull(),
+    status: deliveryStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A dispatcher working on it holds it until then; past it, another may take it over. */
+    leasedUntil: timestamp('leased_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.handler] }),
+    index('event_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('event_deliveries_meeting_idx').on(t.meetingId, t.handler, t.eventId).where(sql`${t.status} = 'pending'`),
+    index('event_deliveries_team_idx').on(t.teamId, t.status, t.eventId),
+  ],
+);
+
+/** Side effects a handler has made for an event, so a redelivery does not make them twice. */
+export const eventEffects = pgTable(
+  'event_effects',
+  {
+    teamId: text('team_id').notNull(),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    handler: text('handler').notNull(),
+    effect: text('effect').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.handler, t.effect] })],
+);
+
+/** Slack Events API deliveries already taken in (Slack retries an event it thinks was not received). */
+export const slackEventReceipts = pgTable(
+  'slack_event_receipts',
+  {
+    teamId: text('team_id').notNull(),
+    eventId: text('event_id').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.eventId] }), index('slack_event_receipts_received_idx').on(t.receivedAt)],
 );
 
 export const tenantTables = [
@@ -270,4 +356,8 @@ export const tenantTables = [
   'idempotency_keys',
   'api_keys',
   'reminders',
+  'booking_events',
+  'event_deliveries',
+  'event_effects',
+  'slack_event_receipts',
 ] as const;

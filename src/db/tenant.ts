@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
+import { admissionGateOf } from './admission.js';
 import type { Database } from './client.js';
 
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -7,25 +9,75 @@ export type Queryable = Database | Tx;
 
 export const APP_ROLE = 'meetings_app';
 
+export interface TransactionLimits {
+  /** Longest wait for any one lock (a row, an advisory lock, a conflicting insert) before 55P03. */
+  lockTimeoutMs?: number;
+  /** Longest any one statement may run before 57014. */
+  statementTimeoutMs?: number;
+}
+
+/** Every transaction is bounded: nothing waits on a lock or runs a statement for ever. */
+export const DEFAULT_LIMITS: Required<TransactionLimits> = { lockTimeoutMs: 2_000, statementTimeoutMs: 10_000 };
+
 /**
  * Runs `work` in one transaction confined to `teamId` by row level security: the transaction
  * switches to the app's role (which cannot bypass RLS, even where the connection is a superuser,
- * as PGlite's is) and sets the team for this transaction only.
+ * as PGlite's is) and sets the team and its time limits for this transaction only, in one round
+ * trip. It first waits for its turn at the database's admission gate, if it has one.
  */
-export async function withTeam<T>(db: Database, teamId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withTeam<T>(db: Database, teamId: string, work: (tx: Tx) => Promise<T>, limits: TransactionLimits = {}): Promise<T> {
   if (!teamId) throw new Error('withTeam needs a team id');
-  return db.transaction(async (tx) => {
-    // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
-    await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.team_id', ${teamId}, true)`);
-    return work(tx);
-  });
+  return inTransaction(db, teamId, { 'app.team_id': teamId }, work, limits);
 }
 
 /** A transaction as the app's role with no team: it sees only rows a policy opens by other means. */
-export async function withoutTeam<T>(db: Database, settings: Record<string, string>, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const assignments = [sql`set_config('role', ${APP_ROLE}, true)`, ...Object.entries(settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`)];
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select ${sql.join(assignments, sql`, `)}`);
-    return work(tx);
-  });
+export async function withoutTeam<T>(
+  db: Database,
+  settings: Record<string, string>,
+  work: (tx: Tx) => Promise<T>,
+  limits: TransactionLimits & { admissionKey?: string } = {},
+): Promise<T> {
+  return inTransaction(db, limits.admissionKey ?? '(no team)', settings, work, limits);
+}
+
+async function inTransaction<T>(db: Database, admissionKey: string, settings: Record<string, string>, work: (tx: Tx) => Promise<T>, limits: TransactionLimits): Promise<T> {
+  const lockTimeout = limits.lockTimeoutMs ?? DEFAULT_LIMITS.lockTimeoutMs;
+  const statementTimeout = limits.statementTimeoutMs ?? DEFAULT_LIMITS.statementTimeoutMs;
+  const assignments = [
+    sql`set_config('role', ${APP_ROLE}, true)`,
+    sql`set_config('lock_timeout', ${`${lockTimeout}ms`}, true)`,
+    sql`set_config('statement_timeout', ${`${statementTimeout}ms`}, true)`,
+    ...Object.entries(settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`),
+  ];
+  // A transaction opened while another is running in the same request was already admitted.
+  const release = admitted.getStore() ? undefined : await admissionGateOf(db)?.enter(admissionKey);
+  try {
+    return await admitted.run(true, () =>
+      db.transaction(async (tx) => {
+        // One round trip: set_config(..., true) is SET LOCAL.
+        await tx.execute(sql`select ${sql.join(assignments, sql`, `)}`);
+        return work(tx);
+      }),
+    );
+  } finally {
+    release?.();
+  }
+}
+
+const admitted = new AsyncLocalStorage<boolean>();
+
+/**
+ * Transaction-scoped advisory locks on `keys`, all in one statement and always in the same order
+ * (by their hash), so two transactions that need overlapping keys queue instead of deadlocking.
+ */
+export async function lockKeys(tx: Tx, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const unique = [...new Set(keys)];
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(h) from (select distinct hashtextextended(k, 0) as h from unnest(${`{${unique.map(arrayLiteral).join(',')}}`}::text[]) as k order by h) as ordered`,
+  );
+}
+
+function arrayLiteral(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

@@ -2,7 +2,7 @@ import { getBooking, memberIds, type Booking } from '../bookings/index.js';
 import { slackWhen } from './blocks/format.js';
 import type { BookingFormRequest } from './booking-form.js';
 import type { SlackContext } from './context.js';
-import { loadLineage } from './meeting-store.js';
+import { loadLineage } from '../bookings/index.js';
 import { bookingMetadataSchema, decodeMetadata, readBookingState, type BookingMetadata, type BookingState } from './view-state.js';
 
 export interface OpenFormView {

@@ -6,7 +6,7 @@ import { joinUrl } from '../video/links.js';
 import { buildIcs } from './ics.js';
 import { createHttpSlackApp } from './index.js';
 import { verifyCalendarSignature } from './links.js';
-import { loadLineage } from './meeting-store.js';
+import { loadLineage } from '../bookings/index.js';
 
 /**
  * POST /slack/events: Slack's signed HTTP requests (commands, interactivity, events) into Bolt.

@@ -1,10 +1,8 @@
 import { App, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { AppDeps, RoomEvent } from '../app.js';
-import { getBooking } from '../bookings/index.js';
+import type { AppDeps } from '../app.js';
 import { slackContext, type SlackContext } from './context.js';
 import { registerListeners } from './listeners/index.js';
-import { refreshMeetingMessage } from './meeting-posts.js';
 import { HonoReceiver } from './receiver.js';
 
 /**
@@ -64,18 +62,3 @@ export async function startSocketMode(deps: AppDeps): Promise<SlackApp> {
   return app;
 }
 
-/**
- * The room-event hook (AppDeps.onRoomEvent): the meeting message shows when the call starts
- * ("In progress") and ends ("Ended after 32 min").
- */
-export function slackRoomEvents(deps: Pick<AppDeps, 'db' | 'config' | 'now'>): ((event: RoomEvent) => Promise<void>) | undefined {
-  const botToken = deps.config.slack.botToken;
-  if (!botToken) return undefined;
-  const ctx = slackContext(deps as AppDeps, new WebClient(botToken, webClientOptions(deps)));
-  return async (event) => {
-    const booking = await getBooking(ctx.db, event.teamId, event.bookingId);
-    await refreshMeetingMessage(ctx, ctx.client, booking, {
-      room: { status: event.status, startedAt: event.startedAt, endedAt: event.endedAt, durationSeconds: event.durationSeconds },
-    });
-  };
-}

@@ -11,9 +11,8 @@ import { slackErrorCode } from './slack-errors.js';
 const CANNOT_POST_HERE = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_reply_to_message', 'ekm_access_denied', 'team_access_not_granted']);
 
 /**
- * Posts a new booking where /meet was typed, or, where the bot cannot post, to the organizer's
- * direct messages with a word about why; records where it went; then sends every participant
- * their own join link.
+ * Posts a new booking where /meet was typed, or, where the bot cannot post (or it was booked
+ * outside Slack), to the organizer's direct messages with a word about why; records where it went.
  */
 export async function publishMeeting(ctx: SlackContext, client: WebClient, booking: Booking, channelId: string | undefined): Promise<{ channel: string; ts: string }> {
   const render = (notice?: string) => meetingMessage({ booking, calendarUrl: calendarUrl(ctx.config, booking.teamId, booking.id), notice });
@@ -36,14 +35,17 @@ export async function publishMeeting(ctx: SlackContext, client: WebClient, booki
     posted = { channel: String(result.channel), ts: String(result.ts) };
   }
   await recordSlackMessage(ctx.db, booking.teamId, booking.id, posted.channel, posted.ts);
-  await sendPersonalLinks(ctx, client, booking, ':white_check_mark: Booked:');
   return posted;
 }
 
+/** Runs a side effect once per event and key (the event handler's ledger); without one, always. */
+export type Once = (key: string, work: () => Promise<void>) => Promise<void>;
+const always: Once = (_key, work) => work();
+
 /** Each participant's own join link, by direct message. */
-export async function sendPersonalLinks(ctx: SlackContext, client: WebClient, booking: Booking, lead: string): Promise<void> {
+export async function sendPersonalLinks(ctx: SlackContext, client: WebClient, booking: Booking, lead: string, once: Once = always): Promise<void> {
   await Promise.all(
-    memberIds(booking).map(async (userId) => {
+    memberIds(booking).map((userId) => once(`link:${userId}`, async () => {
       const message = personalMeetingMessage({
         booking,
         joinUrl: await joinUrl(ctx.config, { teamId: booking.teamId, bookingId: booking.id, participant: userId }),
@@ -55,7 +57,7 @@ export async function sendPersonalLinks(ctx: SlackContext, client: WebClient, bo
       } catch (error) {
         ctx.log.warn(`Slack: could not send ${userId} their link for booking ${booking.id} (${slackErrorCode(error) ?? error})`);
       }
-    }),
+    })),
   );
 }
 
@@ -79,15 +81,18 @@ export async function refreshMeetingMessage(
 }
 
 /** Tells everyone in a cancelled meeting, except whoever cancelled it. */
-export async function notifyCancelled(ctx: SlackContext, client: WebClient, booking: Booking): Promise<void> {
+export async function notifyCancelled(ctx: SlackContext, client: WebClient, booking: Booking, once: Once = always): Promise<void> {
   const notice = cancelledNotice(booking);
   await Promise.all(
     memberIds(booking)
       .filter((id) => id !== booking.cancelledBy)
       .map((userId) =>
-        client.chat.postMessage({ channel: userId, ...notice }).catch((error) => {
-          ctx.log.warn(`Slack: could not tell ${userId} about the cancellation (${slackErrorCode(error) ?? error})`);
-        }),
+        once(`cancelled:${userId}`, () =>
+          client.chat.postMessage({ channel: userId, ...notice }).then(
+            () => undefined,
+            (error) => ctx.log.warn(`Slack: could not tell ${userId} about the cancellation (${slackErrorCode(error) ?? error})`),
+          ),
+        ),
       ),
   );
 }

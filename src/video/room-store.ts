@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { RoomEvent } from '../app.js';
 import type { Database } from '../db/client.js';
-import { meetingRoomEvents, meetingRooms } from '../db/schema.js';
+import { bookings, meetingRoomEvents, meetingRooms } from '../db/schema.js';
 import { withTeam } from '../db/tenant.js';
+import { recordEvent } from '../events/outbox.js';
 import type { MeetingRoomRow } from './access.js';
 import type { TwilioRoom } from './twilio-rooms.js';
 
@@ -38,8 +38,18 @@ export interface RoomCallback {
   params: Record<string, string>;
 }
 
+/** The call started or ended: what the meeting.started / meeting.ended event says. */
+export interface RoomStatusChange {
+  teamId: string;
+  bookingId: string;
+  status: 'in-progress' | 'completed';
+  startedAt: Date | null;
+  endedAt: Date | null;
+  durationSeconds: number | null;
+}
+
 export type AppliedRoomEvent =
-  | { outcome: 'recorded'; event: string; roomEvent?: RoomEvent }
+  | { outcome: 'recorded'; event: string; change?: RoomStatusChange }
   | { outcome: 'replay' }
   | { outcome: 'unknown_room' };
 
@@ -47,7 +57,8 @@ export type AppliedRoomEvent =
  * Applies one Twilio status callback to the booking's room: room-created and the first
  * participant-connected start it, participants are counted in and out, room-ended completes it
  * with Twilio's RoomDuration. Each callback is stored under a key (room sid and Twilio's sequence
- * number) unique per room, so a replay is recognised and changes nothing.
+ * number) unique per room, so a replay is recognised and changes nothing. When the call starts
+ * or ends, a meeting.started / meeting.ended event is written in the same transaction.
  */
 export async function applyRoomCallback(db: Database, callback: RoomCallback, now: Date): Promise<AppliedRoomEvent> {
   const p = callback.params;
@@ -81,20 +92,29 @@ export async function applyRoomCallback(db: Database, callback: RoomCallback, no
       .where(and(eq(meetingRooms.id, room.id)))
       .returning();
     const statusChanged = after!.status !== room.status && (after!.status === 'in-progress' || after!.status === 'completed');
-    return {
-      outcome: 'recorded' as const,
-      event,
-      roomEvent: statusChanged
-        ? {
-            teamId: callback.teamId,
-            bookingId: after!.bookingId,
-            status: after!.status as 'in-progress' | 'completed',
-            startedAt: after!.startedAt,
-            endedAt: after!.endedAt,
-            durationSeconds: after!.durationSeconds,
-          }
-        : undefined,
+    if (!statusChanged) return { outcome: 'recorded' as const, event };
+    const change: RoomStatusChange = {
+      teamId: callback.teamId,
+      bookingId: after!.bookingId,
+      status: after!.status as 'in-progress' | 'completed',
+      startedAt: after!.startedAt,
+      endedAt: after!.endedAt,
+      durationSeconds: after!.durationSeconds,
     };
+    const [booking] = await tx.select({ meetingId: bookings.meetingId }).from(bookings).where(eq(bookings.id, after!.bookingId));
+    await recordEvent(tx, {
+      teamId: callback.teamId,
+      meetingId: booking!.meetingId,
+      bookingId: after!.bookingId,
+      kind: change.status === 'in-progress' ? 'meeting.started' : 'meeting.ended',
+      payload: {
+        roomSid: after!.providerRoomId,
+        startedAt: change.startedAt?.toISOString() ?? null,
+        endedAt: change.endedAt?.toISOString() ?? null,
+        durationSeconds: change.durationSeconds,
+      },
+    });
+    return { outcome: 'recorded' as const, event, change };
   });
 }
 

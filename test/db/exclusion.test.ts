@@ -25,8 +25,9 @@ describe.each(databaseKinds())('double booking on %s', (kind) => {
       for (const start of ['2027-03-01T10:00:00Z', '2027-03-01T10:15:00Z']) {
         const [row] = await rawRows<{ id: string }>(
           tx,
-          sql`insert into bookings (team_id, meeting_type_id, organizer_id, title, starts_at, ends_at, source)
-              values ('T0RACE', ${team.types.m30.id}, 'U0ANA', 'raw', ${start}::timestamptz, ${start}::timestamptz + interval '30 minutes', 'api') returning id`,
+          sql`insert into bookings (id, meeting_id, team_id, meeting_type_id, organizer_id, title, starts_at, ends_at, source)
+              select id, id, 'T0RACE', ${team.types.m30.id}, 'U0ANA', 'raw', ${start}::timestamptz, ${start}::timestamptz + interval '30 minutes', 'api'
+              from (select gen_random_uuid() as id) as fresh returning id`,
         );
         ids.push(row!.id);
         await tx.execute(sql`insert into meeting_participants (team_id, booking_id, role, slack_user_id, blocked, holds_time)

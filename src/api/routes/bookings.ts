@@ -100,13 +100,14 @@ const cancel = createRoute({
   responses: { 200: jsonResponse(BookingEnvelope, 'The cancelled booking'), ...errorResponses(404) },
 });
 
-/** A slot taken meanwhile: 409 naming the next free slots for the same people. */
+/** A slot taken meanwhile: 409 naming the next free slots for the same people (found by the service's own read when it could). */
 async function slotTakenAnswer(
   deps: AppDeps,
   teamId: string,
   error: SlotTakenError,
   attempt: { meetingTypeId: string; hostIds: string[]; start: Date; timeZone: string },
 ): Promise<ApiError> {
+  if (error.nextSlots) return fromBookingError(error, { nextSlots: presentSlots(error.nextSlots, attempt.timeZone) });
   const now = deps.now?.() ?? new Date();
   const from = new Date(Math.max(attempt.start.getTime(), now.getTime()));
   let nextSlots: ReturnType<typeof presentSlots> = [];

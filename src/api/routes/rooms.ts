@@ -179,10 +179,6 @@ export function roomsRoutes(deps: AppDeps) {
     if (applied.outcome === 'unknown_room') {
       throw new RoomError(404, 'unknown_room', `Room ${params.RoomName} was never opened by this app`, 'RoomName');
     }
-    if (applied.outcome === 'recorded' && applied.roomEvent && deps.onRoomEvent) {
-      // The call state is stored; a failing Slack update must not make Twilio retry the callback.
-      await deps.onRoomEvent(applied.roomEvent).catch((error) => logUnexpected(c, error));
-    }
     return c.json({ received: true as const, outcome: applied.outcome }, 200);
   });
 

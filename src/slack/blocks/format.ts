@@ -19,6 +19,17 @@ export function mention(userId: string): string {
   return `<@${userId}>`;
 }
 
+/**
+ * Who made a change: a Slack member is mentioned; changes from elsewhere are named by where they
+ * came from (the API records "api-key:<prefix>", the public pages "guest:<name>").
+ */
+export function actor(id: string): string {
+  if (/^[UW][A-Z0-9]{2,}$/.test(id)) return mention(id);
+  if (id.startsWith('api-key:')) return 'the API';
+  if (id.startsWith('guest:')) return `${id.slice('guest:'.length).replace(/[<>&*_~`]/g, '') || 'a guest'} (guest)`;
+  return id.replace(/[<>&*_~`]/g, '');
+}
+
 export function minutesLabel(minutes: number): string {
   if (minutes < 60) return `${minutes} min`;
   const h = Math.floor(minutes / 60);

@@ -1,6 +1,6 @@
 import type { Booking } from '../../bookings/index.js';
 import { LIMITS, clip, escapeMrkdwn, mrkdwn, plain } from './limits.js';
-import { mention, minutesLabel, slackDate, slackWhen } from './format.js';
+import { actor, mention, minutesLabel, slackDate, slackWhen } from './format.js';
 
 export const MeetingActions = {
   join: 'meeting_join',
@@ -41,7 +41,7 @@ export function statusLine(input: Pick<MeetingMessageInput, 'booking' | 'room' |
   const { booking, room } = input;
   if (booking.status === 'cancelled') {
     if (booking.rescheduledToId) return ':arrow_right: Moved to a new time.';
-    const by = booking.cancelledBy ? `by ${mention(booking.cancelledBy)}` : '';
+    const by = booking.cancelledBy ? `by ${actor(booking.cancelledBy)}` : '';
     const reason = booking.cancelReason ? `: ${escapeMrkdwn(booking.cancelReason)}` : '';
     return `:x: *Cancelled* ${by}${reason}`;
   }
@@ -51,7 +51,7 @@ export function statusLine(input: Pick<MeetingMessageInput, 'booking' | 'room' |
     return `:white_check_mark: *Ended*${minutes != null ? ` after ${minutesLabel(minutes)}` : ''}`;
   }
   if (input.movedFrom) {
-    return `:arrows_counterclockwise: Moved${input.movedFrom.by ? ` by ${mention(input.movedFrom.by)}` : ''} from ${slackDate(input.movedFrom.startsAt, '{date_short_pretty} {time}')}`;
+    return `:arrows_counterclockwise: Moved${input.movedFrom.by ? ` by ${actor(input.movedFrom.by)}` : ''} from ${slackDate(input.movedFrom.startsAt, '{date_short_pretty} {time}')}`;
   }
   return undefined;
 }
@@ -116,7 +116,7 @@ export function personalMeetingMessage(input: {
 
 /** Told to a participant when a meeting is cancelled. */
 export function cancelledNotice(booking: MeetingMessageInput['booking']) {
-  const by = booking.cancelledBy ? ` by ${mention(booking.cancelledBy)}` : '';
+  const by = booking.cancelledBy ? ` by ${actor(booking.cancelledBy)}` : '';
   const reason = booking.cancelReason ? `: ${escapeMrkdwn(booking.cancelReason)}` : '.';
   const text = clip(`:x: *${escapeMrkdwn(booking.title)}* (${slackWhen(booking.startsAt, booking.endsAt)}) was cancelled${by}${reason}`, LIMITS.sectionText);
   return { text, blocks: [{ type: 'section', block_id: 'cancelled', text: mrkdwn(text) }] };

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { createApp } from '../../../src/app.js';
 import type { Config } from '../../../src/config.js';
 import type { DatabaseHandle } from '../../../src/db/client.js';
+import { startEvents, type EventDispatcher } from '../../../src/events/index.js';
 import { openTestDatabase, type DatabaseKind } from '../../support/databases.js';
 import { SLACK_API } from './fake-slack.js';
 import { SIGNING_SECRET } from './slack-requests.js';
@@ -23,16 +24,30 @@ export function testConfig(overrides: Partial<Config['slack']> = {}): Config {
 
 export interface SlackTestApp {
   app: Hono;
+  /** close() stops the event dispatcher before closing the database. */
   handle: DatabaseHandle;
   config: Config;
   clock: { now: Date };
+  events: EventDispatcher;
 }
 
-/** The whole app as production builds it (createApp with real deps), on a fresh database and a settable clock. */
-export async function startSlackTestApp(kind: DatabaseKind, now: Date): Promise<SlackTestApp> {
-  const handle = await openTestDatabase(kind);
-  const config = testConfig();
+/**
+ * The whole app as production builds it (createApp with real deps, and the booking-event
+ * dispatcher main.ts starts), on a fresh database and a settable clock.
+ */
+export async function startSlackTestApp(kind: DatabaseKind, now: Date, options: { config?: Config } = {}): Promise<SlackTestApp> {
+  const opened = await openTestDatabase(kind);
+  const config = options.config ?? testConfig();
   const clock = { now };
-  const app = createApp({ db: handle.db, dbKind: handle.kind, config, now: () => clock.now });
-  return { app, handle, config, clock };
+  const deps = { db: opened.db, dbKind: opened.kind, config, now: () => clock.now };
+  const app = createApp(deps);
+  const events = await startEvents(deps, opened, { pollMs: 100 });
+  const handle: DatabaseHandle = {
+    ...opened,
+    close: async () => {
+      await events.stop();
+      await opened.close();
+    },
+  };
+  return { app, handle, config, clock, events };
 }

@@ -8,7 +8,7 @@ import { LIMITS, plain } from '../../blocks/limits.js';
 import { loadBookingForm } from '../../booking-form.js';
 import { slackWhen } from '../../blocks/format.js';
 import type { SlackContext } from '../../context.js';
-import { loadLineage } from '../../meeting-store.js';
+import { loadLineage } from '../../../bookings/index.js';
 import { slackErrorCode } from '../../slack-errors.js';
 import { tell } from '../../tell.js';
 import { encodeMetadata } from '../../view-state.js';

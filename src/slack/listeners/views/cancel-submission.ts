@@ -3,13 +3,11 @@ import { z } from 'zod';
 import { cancelBooking, getBooking, memberIds } from '../../../bookings/index.js';
 import { CANCEL_CALLBACK, CancelIds } from '../../blocks/cancel-modal.js';
 import type { SlackContext } from '../../context.js';
-import { notifyCancelled, refreshMeetingMessage } from '../../meeting-posts.js';
-import { removeReminders } from '../../reminders.js';
 import { decodeMetadata } from '../../view-state.js';
 
 const metadataSchema = z.object({ b: z.uuid() });
 
-/** Confirmed cancellation: the booking is cancelled, the message says by whom and why, reminders go, the others are told. */
+/** Confirmed cancellation: the booking is cancelled; the booking.cancelled event updates Slack. */
 export function registerCancelSubmission(app: App, ctx: SlackContext): void {
   app.view<ViewSubmitAction>(CANCEL_CALLBACK, async ({ ack, body, view, client }) => {
     const teamId = body.team?.id ?? body.user.team_id!;
@@ -21,11 +19,8 @@ export function registerCancelSubmission(app: App, ctx: SlackContext): void {
       await ack({ response_action: 'errors', errors: { [CancelIds.reasonBlock]: 'Only the people in this meeting can cancel it.' } });
       return;
     }
-    const { booking, changed } = await cancelBooking(ctx.db, teamId, { bookingId, actorId: userId, reason: reason || undefined }, { now: ctx.now() });
+    await cancelBooking(ctx.db, teamId, { bookingId, actorId: userId, reason: reason || undefined }, { now: ctx.now() });
+    // The message, reminders and the others' notices follow from the booking.cancelled event.
     await ack();
-    if (!changed) return;
-    await refreshMeetingMessage(ctx, client, booking);
-    await removeReminders(ctx, client, teamId, booking.id);
-    await notifyCancelled(ctx, client, booking);
   });
 }

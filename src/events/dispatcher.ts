@@ -1,0 +1,326 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { withTeam, withoutTeam, type Tx } from '../db/tenant.js';
+import { EVENTS_CHANNEL, type BookingEventKind, type EventPayloads } from './outbox.js';
+
+/** An event as a handler receives it. */
+export interface DeliveredEvent<K extends BookingEventKind = BookingEventKind> {
+  id: number;
+  teamId: string;
+  meetingId: string;
+  bookingId: string;
+  kind: K;
+  payload: EventPayloads[K];
+  createdAt: Date;
+  /** 1 on the first try. */
+  attempt: number;
+  /** No retry follows if this attempt fails. */
+  lastAttempt: boolean;
+}
+
+/** Remembers a handler's side effects per event, so a redelivery skips what was already done. */
+export interface EffectLedger {
+  /** Runs `effect` unless it already ran for this event (and records it when it succeeds). */
+  once(effect: string, work: () => Promise<void>): Promise<void>;
+}
+
+/** One consumer of booking events (Slack, email, webhooks, video). Must be idempotent by event id. */
+export interface EventHandler {
+  name: string;
+  kinds: readonly BookingEventKind[];
+  /** Attempts before a delivery is given up and marked failed (default 10, about half an hour). */
+  maxAttempts?: number;
+  /** Delay before attempt n + 1 after attempt n failed. */
+  backoffMs?: (attempt: number) => number;
+  handle(event: DeliveredEvent, effects: EffectLedger): Promise<void>;
+}
+
+export interface DispatcherOptions {
+  /** How often to look for due deliveries when no notification arrives (retries come due this way). */
+  pollMs?: number;
+  /** Deliveries claimed at once (of different meetings; one meeting's events go one at a time). */
+  batchSize?: number;
+  /** A claimed delivery not finished in this time is taken over by another dispatcher. */
+  leaseMs?: number;
+  /** LISTEN on the events channel (DatabaseHandle.listen), so a commit wakes the dispatcher at once. */
+  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
+  log?: Pick<Console, 'warn' | 'error'>;
+}
+
+const DISPATCHER_SETTINGS = { 'app.dispatcher': 'on' };
+const DISPATCHER_LIMITS = { admissionKey: '(dispatcher)', lockTimeoutMs: 5_000, statementTimeoutMs: 15_000 };
+
+export function defaultBackoffMs(attempt: number): number {
+  const base = Math.min(2_000 * 2 ** (attempt - 1), 3_600_000);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+interface ClaimedRow {
+  event_id: string | number;
+  handler: string;
+  attempts: number;
+  team_id: string;
+  meeting_id: string;
+  booking_id: string;
+  kind: BookingEventKind;
+  payload: unknown;
+  created_at: string | Date;
+}
+
+/**
+ * Delivers outbox events to their handlers: at least once, in order per meeting and handler, with
+ * retries and backoff, from any number of processes at once (rows are claimed with FOR UPDATE SKIP
+ * LOCKED and a lease). Failures stay visible in event_deliveries (attempts, last_error).
+ */
+export class EventDispatcher {
+  private readonly handlers: Map<string, EventHandler>;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private kicked = false;
+  private unlisten?: () => Promise<void>;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly log: Pick<Console, 'warn' | 'error'>;
+
+  constructor(
+    private readonly db: Database,
+    handlers: readonly EventHandler[],
+    private readonly options: DispatcherOptions = {},
+  ) {
+    this.handlers = new Map(handlers.map((h) => [h.name, h]));
+    this.pollMs = options.pollMs ?? 1_000;
+    this.batchSize = options.batchSize ?? 20;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.log = options.log ?? console;
+  }
+
+  get handlerNames(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    if (this.options.listen) {
+      try {
+        this.unlisten = await this.options.listen(EVENTS_CHANNEL, () => this.kick());
+      } catch (error) {
+        this.log.warn(`Events: cannot LISTEN (${error instanceof Error ? error.message : error}); polling every ${this.pollMs} ms`);
+      }
+    }
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+    await this.unlisten?.().catch(() => {});
+  }
+
+  /** Look now rather than at the next poll. */
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** Runs until nothing is due (tests, and a clean shutdown). */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await this.runOnce()) === 0 && !(await this.hasDueWork())) return;
+    }
+    throw new Error(`Events: still delivering after ${timeoutMs} ms`);
+  }
+
+  /** One round: fan new events out into deliveries, then claim and deliver what is due. Returns deliveries attempted. */
+  async runOnce(): Promise<number> {
+    await this.fanOut();
+    const claimed = await this.claim();
+    await Promise.all(claimed.map((row) => this.deliver(row)));
+    return claimed.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let worked = 0;
+      try {
+        worked = await this.runOnce();
+      } catch (error) {
+        this.log.error('Events: dispatch round failed', error);
+      }
+      if (!this.running) break;
+      if (worked > 0 || this.kicked) {
+        this.kicked = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** New events get one pending delivery per handler that wants their kind. */
+  private async fanOut(): Promise<void> {
+    const names = [...this.handlers.values()];
+    await withoutTeam(
+      this.db,
+      DISPATCHER_SETTINGS,
+      async (tx) => {
+        const events = await rows<{ id: string | number; team_id: string; meeting_id: string; kind: BookingEventKind }>(
+          tx,
+          sql`select id, team_id, meeting_id, kind from booking_events where fanned_out_at is null order by id limit 200 for update skip locked`,
+        );
+        if (events.length === 0) return;
+        const values = events.flatMap((e) =>
+          names.filter((h) => h.kinds.includes(e.kind)).map((h) => sql`(${Number(e.id)}, ${h.name}, ${e.team_id}, ${e.meeting_id})`),
+        );
+        if (values.length) {
+          await tx.execute(
+            sql`insert into event_deliveries (event_id, handler, team_id, meeting_id) values ${sql.join(values, sql`, `)} on conflict do nothing`,
+          );
+        }
+        const ids = events.map((e) => Number(e.id));
+        await tx.execute(sql`update booking_events set fanned_out_at = now() where id = any(${`{${ids.join(',')}}`}::bigint[])`);
+      },
+      DISPATCHER_LIMITS,
+    );
+  }
+
+  /**
+   * Claims due deliveries: pending, past their next attempt, not leased, and with no earlier
+   * delivery of the same meeting to the same handler still pending (nor an earlier event of the
+   * meeting not yet fanned out), so one meeting's events reach a handler in order.
+   */
+  private async claim(): Promise<ClaimedRow[]> {
+    const handlers = [...this.handlers.keys()];
+    if (handlers.length === 0) return [];
+    return withoutTeam(
+      this.db,
+      DISPATCHER_SETTINGS,
+      (tx) =>
+        rows<ClaimedRow>(
+          tx,
+          sql`
+          with due as (
+            select d.event_id, d.handler from event_deliveries d
+            where d.status = 'pending' and d.next_attempt_at <= now()
+              and (d.leased_until is null or d.leased_until < now())
+              and d.handler = any(${`{${handlers.map((h) => `"${h}"`).join(',')}}`}::text[])
+              and not exists (
+                select 1 from event_deliveries e
+                where e.meeting_id = d.meeting_id and e.handler = d.handler and e.status = 'pending' and e.event_id < d.event_id)
+              and not exists (
+                select 1 from booking_events b where b.meeting_id = d.meeting_id and b.id < d.event_id and b.fanned_out_at is null)
+            order by d.event_id
+            limit ${this.batchSize}
+            for update of d skip locked
+          ), claimed as (
+            update event_deliveries d
+            set leased_until = now() + ${`${this.leaseMs} milliseconds`}::interval, attempts = d.attempts + 1, updated_at = now()
+            from due where d.event_id = due.event_id and d.handler = due.handler
+            returning d.event_id, d.handler, d.attempts
+          )
+          select c.event_id, c.handler, c.attempts, e.team_id, e.meeting_id, e.booking_id, e.kind, e.payload, e.created_at
+          from claimed c join booking_events e on e.id = c.event_id
+          order by c.event_id`,
+        ),
+      DISPATCHER_LIMITS,
+    );
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
+    const handler = this.handlers.get(row.handler)!;
+    const maxAttempts = handler.maxAttempts ?? 10;
+    const eventId = Number(row.event_id);
+    const event: DeliveredEvent = {
+      id: eventId,
+      teamId: row.team_id,
+      meetingId: row.meeting_id,
+      bookingId: row.booking_id,
+      kind: row.kind,
+      payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as never,
+      createdAt: new Date(row.created_at),
+      attempt: row.attempts,
+      lastAttempt: row.attempts >= maxAttempts,
+    };
+    try {
+      await handler.handle(event, this.ledger(event, handler.name));
+      await this.settle(eventId, handler.name, sql`status = 'delivered', delivered_at = now(), leased_until = null, last_error = null`);
+    } catch (error) {
+      const message = describeError(error);
+      if (event.lastAttempt) {
+        this.log.error(`Events: ${handler.name} gave up on event ${eventId} (${event.kind}) after ${row.attempts} attempts: ${message}`);
+        await this.settle(eventId, handler.name, sql`status = 'failed', leased_until = null, last_error = ${message}`);
+      } else {
+        const delay = (handler.backoffMs ?? defaultBackoffMs)(row.attempts);
+        this.log.warn(`Events: ${handler.name} failed on event ${eventId} (${event.kind}), attempt ${row.attempts}; retrying in ${Math.round(delay / 1000)} s: ${message}`);
+        await this.settle(
+          eventId,
+          handler.name,
+          sql`leased_until = null, last_error = ${message}, next_attempt_at = now() + ${`${delay} milliseconds`}::interval`,
+        );
+      }
+    }
+  }
+
+  private async settle(eventId: number, handler: string, set: ReturnType<typeof sql>): Promise<void> {
+    await withoutTeam(
+      this.db,
+      DISPATCHER_SETTINGS,
+      (tx) => tx.execute(sql`update event_deliveries set ${set}, updated_at = now() where event_id = ${eventId} and handler = ${handler}`),
+      DISPATCHER_LIMITS,
+    ).catch((error) => this.log.error(`Events: could not record the outcome of event ${eventId} for ${handler}`, error));
+  }
+
+  private ledger(event: DeliveredEvent, handler: string): EffectLedger {
+    return {
+      once: async (effect, work) => {
+        const done = await withTeam(this.db, event.teamId, async (tx) =>
+          (await rows(tx, sql`select 1 from event_effects where event_id = ${event.id} and handler = ${handler} and effect = ${effect}`)).length > 0,
+        );
+        if (done) return;
+        await work();
+        await withTeam(this.db, event.teamId, (tx) =>
+          tx.execute(sql`insert into event_effects (team_id, event_id, handler, effect) values (${event.teamId}, ${event.id}, ${handler}, ${effect}) on conflict do nothing`),
+        );
+      },
+    };
+  }
+
+  private async hasDueWork(): Promise<boolean> {
+    const handlers = [...this.handlers.keys()];
+    return withoutTeam(
+      this.db,
+      DISPATCHER_SETTINGS,
+      async (tx) => {
+        const [row] = await rows<{ due: boolean }>(
+          tx,
+          sql`select exists (select 1 from booking_events where fanned_out_at is null)
+              or exists (select 1 from event_deliveries where status = 'pending' and next_attempt_at <= now()
+                           and handler = any(${`{${handlers.map((h) => `"${h}"`).join(',')}}`}::text[])) as due`,
+        );
+        return Boolean(row?.due);
+      },
+      DISPATCHER_LIMITS,
+    );
+  }
+}
+
+/** Rows of a raw query, from either driver (postgres.js returns an array, PGlite an object with rows). */
+async function rows<T = Record<string, unknown>>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.slice(0, 2000);
+}
