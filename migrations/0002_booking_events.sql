@@ -82,6 +82,4 @@ CREATE POLICY tenant_isolation ON slack_event_receipts USING (team_id = nullif(c
 -- The event dispatcher works across teams (it fans events out and claims deliveries); it opens
 -- only the outbox tables, and each handler then works inside the event's own team.
 CREATE POLICY dispatcher_access ON booking_events USING (current_setting('app.dispatcher', true) = 'on') WITH CHECK (current_setting('app.dispatcher', true) = 'on');--> statement-breakpoint
-CREATE POLICY dispatcher_access ON event_deliveries USING (current_setting('app.dispatcher', true) = 'on') WITH CHECK (current_setting('app.dispatcher', true) = 'on');--> statement-breakpoint
--- Old receipts of Slack events are pruned across teams.
-CREATE POLICY dispatcher_access ON slack_event_receipts USING (current_setting('app.dispatcher', true) = 'on');
+CREATE POLICY dispatcher_access ON event_deliveries USING (current_setting('app.dispatcher', true) = 'on') WITH CHECK (current_setting('app.dispatcher', true) = 'on');

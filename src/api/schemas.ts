@@ -268,3 +268,42 @@ export const SlotTakenErrorSchema = z
     nextSlots: z.array(Slot).meta({ description: 'The next free slots for the same people and meeting type' }),
   })
   .openapi('SlotTakenError');
+
+export const EventDelivery = z
+  .object({
+    handler: z.string().meta({ description: 'The consumer: slack, email, webhooks, video', example: 'slack' }),
+    status: z.enum(['pending', 'delivered', 'failed']).meta({ description: 'failed: retries were exhausted (redeliver to try again)' }),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: IsoUtc.nullable().meta({ description: 'When a pending delivery is tried next' }),
+    deliveredAt: IsoUtc.nullable(),
+  })
+  .openapi('EventDelivery');
+
+export const BookingEvent = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(['booking.created', 'booking.rescheduled', 'booking.cancelled', 'meeting.started', 'meeting.ended']),
+    meetingId: z.uuid().meta({ description: 'The meeting: the id of its first booking, the same through every move' }),
+    bookingId: z.uuid(),
+    payload: z.record(z.string(), z.unknown()),
+    createdAt: IsoUtc,
+    deliveries: z.array(EventDelivery),
+  })
+  .openapi('BookingEvent');
+
+export const EventPage = z
+  .object({ events: z.array(BookingEvent), nextBefore: z.number().int().nullable().meta({ description: 'Pass as before for the next (older) page; null on the last' }) })
+  .openapi('EventPage');
+
+export const EventListQuery = z.object({
+  status: z.enum(['pending', 'delivered', 'failed']).optional().meta({ description: 'Only events with a delivery in this state' }),
+  bookingId: z.uuid().optional(),
+  meetingId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+export const EventIdParam = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ param: { name: 'id', in: 'path' }, example: 42 }) });
+
+export const RedeliveryResult = z.object({ redelivering: z.number().int().meta({ description: 'Deliveries made due again' }) }).openapi('RedeliveryResult');

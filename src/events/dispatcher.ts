@@ -126,11 +126,13 @@ export class EventDispatcher {
     this.wake?.();
   }
 
-  /** Runs until nothing is due (tests, and a clean shutdown). */
+  /** Runs until nothing is due before the deadline, retries included (tests, and a clean shutdown). */
   async drain(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if ((await this.runOnce()) === 0 && !(await this.hasDueWork())) return;
+      if ((await this.runOnce()) > 0) continue;
+      if (!(await this.hasDueWork(deadline - Date.now()))) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new Error(`Events: still delivering after ${timeoutMs} ms`);
   }
@@ -295,7 +297,7 @@ export class EventDispatcher {
     };
   }
 
-  private async hasDueWork(): Promise<boolean> {
+  private async hasDueWork(withinMs: number): Promise<boolean> {
     const handlers = [...this.handlers.keys()];
     return withoutTeam(
       this.db,
@@ -304,7 +306,8 @@ export class EventDispatcher {
         const [row] = await rows<{ due: boolean }>(
           tx,
           sql`select exists (select 1 from booking_events where fanned_out_at is null)
-              or exists (select 1 from event_deliveries where status = 'pending' and next_attempt_at <= now()
+              or exists (select 1 from event_deliveries where status = 'pending'
+                           and next_attempt_at <= now() + ${`${Math.max(0, Math.round(withinMs))} milliseconds`}::interval
                            and handler = any(${`{${handlers.map((h) => `"${h}"`).join(',')}}`}::text[])) as due`,
         );
         return Boolean(row?.due);

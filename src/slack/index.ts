@@ -2,6 +2,7 @@ import { App, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { AppDeps } from '../app.js';
 import { slackContext, type SlackContext } from './context.js';
+import { dedupeEvents } from './event-receipts.js';
 import { registerListeners } from './listeners/index.js';
 import { HonoReceiver } from './receiver.js';
 
@@ -37,6 +38,8 @@ export function createSlackApp(deps: AppDeps, receiver: Receiver): SlackApp {
     logLevel: LogLevel.WARN,
   });
   const ctx = slackContext(deps, new WebClient(botToken, clientOptions));
+  // Slack's retries of an event are recognised in the database, so several processes handle it once.
+  bolt.use(dedupeEvents(deps.db));
   registerListeners(bolt, ctx);
   bolt.error(async (error) => {
     ctx.log.error('Slack: a listener failed', error);

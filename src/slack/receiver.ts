@@ -19,8 +19,6 @@ export interface HonoReceiverOptions {
  */
 export class HonoReceiver implements Receiver {
   private app?: App;
-  /** Events already taken in, so a retry of one (Slack re-sends after 3 s without an answer) is not handled twice. */
-  private readonly seenEvents = new Map<string, number>();
 
   constructor(private readonly options: HonoReceiverOptions) {}
 
@@ -64,15 +62,6 @@ export class HonoReceiver implements Receiver {
 
     const retryNum = c.req.header('x-slack-retry-num');
     const retryReason = c.req.header('x-slack-retry-reason');
-    if (body.type === 'event_callback' && typeof body.event_id === 'string') {
-      this.forgetOldEvents();
-      if (this.seenEvents.has(body.event_id)) {
-        // Already being handled (or handled): say so, and ask Slack not to send it again.
-        return c.body(null, 200, { 'X-Slack-No-Retry': '1' });
-      }
-      this.seenEvents.set(body.event_id, Date.now());
-    }
-
     let settle!: (response: Response) => void;
     const responded = new Promise<Response>((resolve) => (settle = resolve));
     let acked = false;
@@ -113,14 +102,6 @@ export class HonoReceiver implements Receiver {
     const response = await responded;
     clearTimeout(deadline);
     return response;
-  }
-
-  private forgetOldEvents(): void {
-    const cutoff = Date.now() - 10 * 60_000;
-    for (const [id, at] of this.seenEvents) {
-      if (at >= cutoff) break;
-      this.seenEvents.delete(id);
-    }
   }
 }
 

@@ -26,6 +26,7 @@ export async function openTestDatabase(kind: DatabaseKind, options: { max?: numb
   const testUrl = new URL(url);
   testUrl.pathname = `/${name}`;
   const handle = await openDatabase({ url: testUrl.toString(), max: options.max ?? 10, migrate: false });
+  urls.set(handle.db, testUrl.toString());
   return {
     ...handle,
     close: async () => {
@@ -35,4 +36,20 @@ export async function openTestDatabase(kind: DatabaseKind, options: { max?: numb
       await cleanup.end();
     },
   };
+}
+
+const urls = new WeakMap<object, string>();
+
+/**
+ * Another client of the same database, as a second app process would have: on Postgres its own
+ * pool (closed by the caller); PGlite serves one process, so there it is the same handle.
+ */
+export async function connectAgain(handle: DatabaseHandle, options: { max?: number } = {}): Promise<DatabaseHandle> {
+  if (handle.kind === 'pglite') return { ...handle, close: async () => {} };
+  return openDatabase({ url: urls.get(handle.db)!, max: options.max ?? 10, migrate: false });
+}
+
+/** The connection string of a Postgres test database (for app processes a test starts). */
+export function urlOf(handle: DatabaseHandle): string | undefined {
+  return urls.get(handle.db);
 }

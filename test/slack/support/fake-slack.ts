@@ -1,5 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export const SLACK_API = 'https://slack.test/api/';
 
@@ -31,22 +33,44 @@ export class FakeSlack {
 
   constructor(private readonly people: Record<string, SlackPersonRecord>) {
     this.server = setupServer(
-      http.post(`${SLACK_API}:method`, async ({ request, params }) => {
-        const method = String(params.method);
-        const body = decodeBody(await request.text());
-        this.calls.push({ method, body, token: request.headers.get('authorization') });
-        const queue = this.overrides.get(method);
-        if (queue?.length) {
-          const override = queue[0]!;
-          const answer = await override(body);
-          if (answer !== undefined) {
-            if ((override as any).once) queue.shift();
-            return answer instanceof Response ? answer : HttpResponse.json(answer);
-          }
-        }
-        return HttpResponse.json(this.answer(method, body));
-      }),
+      http.post(`${SLACK_API}:method`, async ({ request, params }) =>
+        this.handle(String(params.method), await request.text(), request.headers.get('authorization')),
+      ),
     );
+  }
+
+  /** Records one Web API call and answers it (msw, or the real HTTP server of serveHttp). */
+  async handle(method: string, text: string, authorization: string | null): Promise<Response> {
+    const body = decodeBody(text);
+    this.calls.push({ method, body, token: authorization });
+    const queue = this.overrides.get(method);
+    if (queue?.length) {
+      const override = queue[0]!;
+      const answer = await override(body);
+      if (answer !== undefined) {
+        if ((override as any).once) queue.shift();
+        return answer instanceof Response ? answer : HttpResponse.json(answer);
+      }
+    }
+    return HttpResponse.json(this.answer(method, body));
+  }
+
+  /**
+   * The same fake on a real port, for app processes this test process starts (msw reaches only
+   * its own process): SLACK_API_URL=<url>.
+   */
+  async serveHttp(): Promise<{ url: string; close(): Promise<void> }> {
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '');
+      const response = await this.handle(method, Buffer.concat(chunks).toString('utf8'), req.headers.authorization ?? null);
+      res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
+      res.end(await response.text());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/api/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
   }
 
   listen(): void {
