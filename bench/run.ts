@@ -6,6 +6,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   availability: async () => (await import('./availability.js')).benchAvailability(),
   booking: async () => (await import('./booking.js')).benchBooking(),
   http: async () => (await import('./http.js')).benchHttp(),
+  contention: async () => (await import('./contention.js')).benchContention(),
   slack: async () => (await import('./slack.js')).benchSlack(),
 };
 

@@ -80,6 +80,8 @@ export async function revokeApiKey(db: Database, teamId: string, idOrPrefix: str
       .where(match)
       .returning();
     if (!updated) throw new BookingError('not_found', `No API key ${idOrPrefix} in team ${teamId}`, 'id');
+    const cache = keyCacheOf(db);
+    for (const [cachedKey, entry] of cache) if (entry.row.id === updated.id) cache.delete(cachedKey);
     return infoOf(updated);
   });
 }
@@ -88,13 +90,38 @@ export type KeyCheck =
   | { ok: true; key: ApiKeyInfo }
   | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' };
 
+/**
+ * A valid key is remembered for a few seconds per process, so a burst of requests costs one
+ * lookup, not one each; a key revoked elsewhere stops working within that time (at once here).
+ * Unknown and revoked keys are never remembered.
+ */
+export const KEY_CACHE_MS = 15_000;
+const verified = new WeakMap<object, Map<string, { row: typeof apiKeys.$inferSelect; until: number }>>();
+
+function keyCacheOf(db: Database): Map<string, { row: typeof apiKeys.$inferSelect; until: number }> {
+  let cache = verified.get(db);
+  if (!cache) verified.set(db, (cache = new Map()));
+  return cache;
+}
+
 /** Finds the key by its hash (the api_key_lookup policy lets exactly that row be read). */
 export async function verifyApiKey(db: Database, key: string, now = new Date()): Promise<KeyCheck> {
   if (!KEY_PATTERN.test(key)) return { ok: false, reason: 'malformed' };
+  const cache = keyCacheOf(db);
+  // Looked up by the key itself (it is in this process's memory with the request anyway): no hashing on a hit.
+  const cached = cache.get(key);
+  if (cached && cached.until > Date.now()) return { ok: true, key: infoOf(cached.row) };
   const keyHash = await hashApiKey(key);
-  const [row] = await withoutTeam(db, { 'app.api_key_hash': keyHash }, (tx) => tx.select().from(apiKeys).where(eq(apiKeys.keyHash, keyHash)));
+  const [row] = await withoutTeam(db, { 'app.api_key_hash': keyHash }, (tx) => tx.select().from(apiKeys).where(eq(apiKeys.keyHash, keyHash)), {
+    admissionKey: '(api keys)',
+  });
   if (!row) return { ok: false, reason: 'unknown' };
-  if (row.revokedAt) return { ok: false, reason: 'revoked' };
+  if (row.revokedAt) {
+    cache.delete(key);
+    return { ok: false, reason: 'revoked' };
+  }
+  if (cache.size > 10_000) cache.clear();
+  cache.set(key, { row, until: Date.now() + KEY_CACHE_MS });
   // Recording use at most every few minutes keeps the write off the hot path.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 5 * 60_000) {
     await withTeam(db, row.teamId, (tx) =>

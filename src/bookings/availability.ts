@@ -12,7 +12,7 @@ import { bookings, meetingParticipants } from '../db/schema.js';
 import type { Tx } from '../db/tenant.js';
 import { InvalidInputError } from './errors.js';
 import { getMeetingType, type MeetingType } from './meeting-types.js';
-import { getPeople, getSchedules } from './people.js';
+import { getPeople, loadStoredSchedules, schedulesOf } from './people.js';
 
 const DAY_MS = 86_400_000;
 export const MAX_SLOT_WINDOW_DAYS = 62;
@@ -69,8 +69,9 @@ export async function loadHostInputs(
   to: Date,
   field = 'hostIds',
 ): Promise<(HostAvailabilityInput & { busy: BookedInterval[] })[]> {
-  const people = await getPeople(tx, hostIds, field);
-  const [schedules, busy] = await Promise.all([getSchedules(tx, people), loadBusy(tx, [...people.keys()], from, to)]);
+  // Issued together: postgres.js pipelines them on the transaction's connection (one round trip).
+  const [people, stored, busy] = await Promise.all([getPeople(tx, hostIds, field), loadStoredSchedules(tx, hostIds), loadBusy(tx, [...new Set(hostIds)], from, to)]);
+  const schedules = schedulesOf(people, stored);
   return [...people.keys()].map((id) => ({ schedule: schedules.get(id)!, busy: busy.get(id)! }));
 }
 

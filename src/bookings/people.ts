@@ -43,11 +43,21 @@ export async function getPerson(tx: Tx, id: string, field = 'personId'): Promise
   return (await getPeople(tx, [id], field)).get(id)!;
 }
 
+export type StoredSchedule = typeof availabilitySchedules.$inferSelect;
+
+/** The schedules these people saved (people who never set hours have none). */
+export async function loadStoredSchedules(tx: Tx, ids: readonly string[]): Promise<Map<string, StoredSchedule>> {
+  const unique = [...new Set(ids)];
+  const rows = unique.length ? await tx.select().from(availabilitySchedules).where(inArray(availabilitySchedules.slackUserId, unique)) : [];
+  return new Map(rows.map((r) => [r.slackUserId, r]));
+}
+
 /** Each person's schedule; someone who never set hours works Monday to Friday, 9 to 5, in their own zone. */
 export async function getSchedules(tx: Tx, people: Map<string, Person>): Promise<Map<string, HostSchedule & { isDefault: boolean }>> {
-  const ids = [...people.keys()];
-  const rows = ids.length ? await tx.select().from(availabilitySchedules).where(inArray(availabilitySchedules.slackUserId, ids)) : [];
-  const stored = new Map(rows.map((r) => [r.slackUserId, r]));
+  return schedulesOf(people, await loadStoredSchedules(tx, [...people.keys()]));
+}
+
+export function schedulesOf(people: Map<string, Person>, stored: Map<string, StoredSchedule>): Map<string, HostSchedule & { isDefault: boolean }> {
   const schedules = new Map<string, HostSchedule & { isDefault: boolean }>();
   for (const [id, person] of people) {
     const row = stored.get(id);

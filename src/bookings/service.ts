@@ -90,9 +90,14 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
             const replay = await findReplay(tx, data.idempotencyKey, requestHash);
             if (replay) return { booking: replay, replayed: true };
           }
-          const type = await getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' });
+          // The type and the hosts' hours and busy time in one round trip (pipelined).
+          const [type, hosts] = await Promise.all([
+            getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' }),
+            loadHostInputs(tx, hostIds, ...busyWindow(data.start, now)),
+          ]);
           const booking = await insertBooking(tx, teamId, progress, {
             type,
+            hosts,
             start: data.start,
             now,
             organizerId: data.organizerId,
@@ -328,6 +333,8 @@ interface NewBooking {
   previous: BookingRow | null;
   /** The hosts' locks are already held. */
   locked?: boolean;
+  /** The hosts' hours and busy time over busyWindow(), when already read. */
+  hosts?: HostInput[];
   idempotency?: { key: string; requestHash: string };
 }
 
@@ -338,15 +345,14 @@ interface NewBooking {
 async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b: NewBooking): Promise<Booking | undefined> {
   if (b.start < b.now) throw new PastTimeError(b.start);
   const end = new Date(b.start.getTime() + b.type.durationMinutes * MINUTE_MS);
-  // Busy time far enough ahead to suggest the next free slots from the same read.
-  const window = { from: b.start, to: new Date(Math.max(b.start.getTime(), b.now.getTime()) + NEXT_SLOTS_WINDOW_MS) };
-  let hosts = await loadHostInputs(tx, b.hostIds, window.from, window.to);
+  const window = busyWindow(b.start, b.now);
+  let hosts = b.hosts ?? (await loadHostInputs(tx, b.hostIds, ...window));
   if (!b.locked) {
     // Most losers of a race stop here, before queueing on the hosts' locks.
     checkHosts(hosts, b, end);
     await lockKeys(tx, b.hostIds.map((id) => hostLockKey(teamId, id)));
     if (b.idempotency && (await idempotencyKeyTaken(tx, b.idempotency.key))) return undefined;
-    const busy = await loadBusy(tx, b.hostIds, window.from, window.to);
+    const busy = await loadBusy(tx, b.hostIds, ...window);
     hosts = hosts.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] }));
   }
   checkHosts(hosts, b, end);
@@ -397,6 +403,11 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
     ])
     .returning();
   return toBooking(row!, b.type, participants);
+}
+
+/** Busy time far enough ahead to suggest the next free slots from the same read. */
+function busyWindow(start: Date, now: Date): [Date, Date] {
+  return [start, new Date(Math.max(start.getTime(), now.getTime()) + NEXT_SLOTS_WINDOW_MS)];
 }
 
 /** Throws the precise reason the slot cannot be booked for these hosts, if any. */
