@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lt, or, sql, exists } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, sql, exists } from 'drizzle-orm';
 import { checkSlot, computeSlotsAllFree, type HostAvailabilityInput, type Slot, type UnavailableReason } from '../core/availability/index.js';
 import {
   cancelBookingSchema,
@@ -304,6 +304,22 @@ export async function listBookings(db: Database, teamId: string, input: ListBook
       nextCursor: rows.length > query.limit && last ? encodeCursor(last.startsAt, last.id) : null,
     };
   });
+}
+
+/**
+ * Where the bot posted the meeting, whichever of its bookings recorded it (a move that raced the
+ * posting copied no location to the new booking).
+ */
+export async function findSlackMessage(db: Database, teamId: string, meetingId: string): Promise<{ channelId: string; ts: string } | undefined> {
+  const [row] = await withTeam(db, teamId, (tx) =>
+    tx
+      .select({ channelId: bookings.slackChannelId, ts: bookings.slackMessageTs })
+      .from(bookings)
+      .where(and(eq(bookings.meetingId, meetingId), sql`${bookings.slackMessageTs} is not null`))
+      .orderBy(desc(bookings.sequence))
+      .limit(1),
+  );
+  return row?.channelId && row.ts ? { channelId: row.channelId, ts: row.ts } : undefined;
 }
 
 /** Where the bot posted the booking, so later updates edit that message. */

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { memberIds, recordSlackMessage, type Booking } from '../bookings/index.js';
+import { findSlackMessage, memberIds, recordSlackMessage, type Booking } from '../bookings/index.js';
 import { joinUrl } from '../video/links.js';
 import { cancelledNotice, meetingMessage, personalMeetingMessage, type RoomState } from './blocks/meeting-message.js';
 import type { SlackContext } from './context.js';
@@ -68,11 +68,12 @@ export async function refreshMeetingMessage(
   booking: Booking,
   extra: { room?: RoomState | null; movedFrom?: { startsAt: Date; by: string | null } | null } = {},
 ): Promise<boolean> {
-  if (!booking.slackChannelId || !booking.slackMessageTs) return false;
+  const posted = await findSlackMessage(ctx.db, booking.teamId, booking.meetingId);
+  if (!posted) return false;
   const room = extra.room !== undefined ? extra.room : await loadRoomState(ctx.db, booking.teamId, booking.id);
   const message = meetingMessage({ booking, calendarUrl: calendarUrl(ctx.config, booking.teamId, booking.id), room, movedFrom: extra.movedFrom });
   try {
-    await client.chat.update({ channel: booking.slackChannelId, ts: booking.slackMessageTs, ...message });
+    await client.chat.update({ channel: posted.channelId, ts: posted.ts, ...message });
     return true;
   } catch (error) {
     ctx.log.warn(`Slack: could not update the message of booking ${booking.id} (${slackErrorCode(error) ?? error})`);

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { getBooking, getCurrentBooking, type Booking } from '../bookings/index.js';
+import { findSlackMessage, getBooking, getCurrentBooking, type Booking } from '../bookings/index.js';
 import type { BookingRescheduledPayload } from '../events/outbox.js';
 import { actor, slackDate } from './blocks/format.js';
 import type { SlackContext } from './context.js';
@@ -27,7 +27,7 @@ export async function announceBooked(ctx: SlackContext, client: WebClient, chang
   const booking = await getCurrentBooking(ctx.db, change.teamId, change.meetingId);
   if (!booking) return;
   let unposted: unknown;
-  if (!booking.slackMessageTs) {
+  if (!(await findSlackMessage(ctx.db, change.teamId, change.meetingId))) {
     try {
       await publishMeeting(ctx, client, booking, booking.slackChannelId ?? undefined);
     } catch (error) {
