@@ -176,7 +176,7 @@ export async function rescheduleBooking(
             hostIds,
             guests: previous.participants
               .filter((p) => p.role === 'guest')
-              .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined })),
+              .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined, guestId: p.guestId ?? undefined })),
             title: locked.title,
             notes: locked.notes,
             source: locked.source,
@@ -339,7 +339,8 @@ interface NewBooking {
   now: Date;
   organizerId: string;
   hostIds: string[];
-  guests: { name: string; email?: string }[];
+  /** A moved meeting's guests keep their ids (and so their personal links). */
+  guests: { name: string; email?: string; guestId?: string }[];
   title: string;
   notes: string | null;
   source: 'slack' | 'api';
@@ -415,7 +416,14 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
         blocked,
         holdsTime: true,
       })),
-      ...b.guests.map((g) => ({ teamId, bookingId: row!.id, role: 'guest' as const, guestName: g.name, guestEmail: g.email ?? null })),
+      ...b.guests.map((g) => ({
+        teamId,
+        bookingId: row!.id,
+        role: 'guest' as const,
+        guestName: g.name,
+        guestEmail: g.email ?? null,
+        guestId: g.guestId ?? crypto.randomUUID(),
+      })),
     ])
     .returning();
   return toBooking(row!, b.type, participants);

@@ -160,6 +160,8 @@ export const meetingParticipants = pgTable(
     slackUserId: text('slack_user_id'),
     guestName: text('guest_name'),
     guestEmail: text('guest_email'),
+    /** A guest's identity in the meeting, the same through every move (their personal links name it). */
+    guestId: uuid('guest_id'),
     blocked: tstzrange('blocked'),
     holdsTime: boolean('holds_time').notNull().default(false),
     createdAt: createdAt(),
@@ -167,10 +169,12 @@ export const meetingParticipants = pgTable(
   (t) => [
     index('meeting_participants_booking_idx').on(t.bookingId),
     index('meeting_participants_user_idx').on(t.teamId, t.slackUserId),
+    uniqueIndex('meeting_participants_guest_key').on(t.bookingId, t.guestId),
     check(
       'meeting_participants_identity_check',
       sql`(${t.slackUserId} is not null) or (${t.guestName} is not null and ${t.role} = 'guest')`,
     ),
+    check('meeting_participants_guest_id_check', sql`(${t.role} = 'guest') = (${t.guestId} is not null)`),
     check('meeting_participants_holds_check', sql`not ${t.holdsTime} or (${t.slackUserId} is not null and ${t.blocked} is not null)`),
   ],
 );

@@ -141,7 +141,7 @@ export function roomsRoutes(deps: AppDeps) {
       });
     }
     if (window === 'over') throw new RoomError(410, 'meeting_over', 'This meeting is over, and its call can no longer be joined.');
-    if (access.participant.kind === 'guest' && !body.name) {
+    if (access.participant.kind === 'guest' && !access.participant.name && !body.name) {
       throw new RoomError(400, 'name_required', 'name: type your name so the others know who joined', 'name');
     }
 
@@ -161,7 +161,7 @@ export function roomsRoutes(deps: AppDeps) {
     const { identity, displayName } =
       access.participant.kind === 'member'
         ? { identity: memberIdentity(access.participant.slackUserId), displayName: access.participant.name }
-        : guestIdentity(body.name!);
+        : guestIdentity(access.participant.name ?? body.name!);
     const { token, expiresAt } = await videoAccessToken({ ...creds, identity, room: uniqueName, ttlSeconds: MAX_TOKEN_TTL_SECONDS, now: at });
     return c.json({ token, identity, displayName, roomName: uniqueName, expiresAt: expiresAt.toISOString(), names: access.names }, 200);
   });
