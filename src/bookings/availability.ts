@@ -8,6 +8,7 @@ import {
   type SlotQuery,
   type SlotRules,
 } from '../core/availability/index.js';
+import { INSTANT_RANGE_MESSAGE, isInstantInRange } from '../core/input.js';
 import { bookings, meetingParticipants } from '../db/schema.js';
 import type { Tx } from '../db/tenant.js';
 import { InvalidInputError } from './errors.js';
@@ -86,6 +87,8 @@ export interface FindSlotsInput {
 
 export async function findSlots(tx: Tx, input: FindSlotsInput): Promise<{ meetingType: MeetingType; slots: Slot[] }> {
   if (input.hostIds.length === 0) throw new InvalidInputError('Name at least one host', 'hostIds');
+  // The window is bounded by its start and its length, so the queries stay in dates the database takes.
+  if (!isInstantInRange(input.from)) throw new InvalidInputError(`from: ${INSTANT_RANGE_MESSAGE}`, 'from');
   if (!(input.to > input.from)) throw new InvalidInputError('"to" must be after "from"', 'to');
   if (input.to.getTime() - input.from.getTime() > MAX_SLOT_WINDOW_DAYS * DAY_MS) {
     throw new InvalidInputError(`The window may span at most ${MAX_SLOT_WINDOW_DAYS} days`, 'to');

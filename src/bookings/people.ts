@@ -1,6 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { defaultSchedule, hostScheduleSchema, timeZoneSchema, type DateOverride, type HostSchedule, type WeeklyRule } from '../core/availability/index.js';
 import { personIdSchema } from '../core/bookings/schemas.js';
+import { text } from '../core/input.js';
 import { availabilitySchedules, users } from '../db/schema.js';
 import type { Tx } from '../db/tenant.js';
 import { NotFoundError } from './errors.js';
@@ -11,7 +12,7 @@ export type Person = typeof users.$inferSelect;
 
 const personSchema = z.object({
   slackUserId: personIdSchema,
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   email: z.email().max(320).nullish(),
   timeZone: timeZoneSchema,
 });

@@ -11,6 +11,7 @@ import {
   type RescheduleBookingInput,
 } from '../core/bookings/schemas.js';
 import { isUuid } from '../core/ids.js';
+import { isInstantInRange } from '../core/input.js';
 import type { Database } from '../db/client.js';
 import { bookings, idempotencyKeys, meetingParticipants } from '../db/schema.js';
 import { withTeam, type Tx } from '../db/tenant.js';
@@ -388,7 +389,7 @@ function decodeCursor(cursor: string): { startsAt: Date; id: string } {
   try {
     const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const startsAt = new Date(iso);
-    if (Number.isNaN(startsAt.getTime()) || !isUuid(id)) throw new Error('bad cursor');
+    if (!isInstantInRange(startsAt) || !isUuid(id)) throw new Error('bad cursor');
     return { startsAt, id };
   } catch {
     throw new InvalidInputError('cursor: not a cursor this API returned', 'cursor');

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { getSchedule, replaceSchedule } from '../bookings/index.js';
 import { addLocalDays, isValidLocalDate, isValidTimeZone, localDateOf, type DateOverride, type HostSchedule, type WeeklyRule } from '../core/availability/index.js';
+import { LOCAL_DATE_RANGE_MESSAGE, isLocalDateInRange } from '../core/input.js';
 import { withTeam } from '../db/tenant.js';
 import { AvailabilityIds, WEEKDAYS, availabilityModal, type Weekday } from './blocks/availability-modal.js';
 import type { SlackContext } from './context.js';
@@ -77,6 +78,10 @@ export function formToSchedule(
     const [from, to] = line.split(/\s*\.\.\s*|\s+to\s+/);
     if (!from || !isValidLocalDate(from) || (to !== undefined && !isValidLocalDate(to)) || (to !== undefined && to < from)) {
       errors[AvailabilityIds.daysOffBlock] = `“${line}” is not a date (YYYY-MM-DD) or a range (YYYY-MM-DD..YYYY-MM-DD).`;
+      break;
+    }
+    if (!isLocalDateInRange(from) || (to !== undefined && !isLocalDateInRange(to))) {
+      errors[AvailabilityIds.daysOffBlock] = `“${line}”: days off ${LOCAL_DATE_RANGE_MESSAGE}.`;
       break;
     }
     for (let d = from; d <= (to ?? from); d = addLocalDays(d, 1)) {

@@ -21,6 +21,7 @@ import { publishMeeting, refreshMeetingMessage, sendPersonalLinks } from '../../
 import { removeReminders, scheduleReminders } from '../../reminders.js';
 import { slackErrorCode } from '../../slack-errors.js';
 import { tell } from '../../tell.js';
+import { FormStateError } from '../../view-state.js';
 
 /**
  * Submitting the booking modal books (or moves) through the booking service. The idempotency key
@@ -32,7 +33,14 @@ export function registerBookingSubmission(app: App, ctx: SlackContext): void {
   app.view<ViewSubmitAction>(BOOKING_CALLBACK, async ({ ack, body, view, client }) => {
     const teamId = body.team?.id ?? body.user.team_id!;
     const userId = body.user.id;
-    const situation = await situationOf(ctx, teamId, userId, view as unknown as OpenFormView);
+    let situation: FormSituation;
+    try {
+      situation = await situationOf(ctx, teamId, userId, view as unknown as OpenFormView);
+    } catch (error) {
+      if (!(error instanceof FormStateError)) throw error;
+      await ack({ response_action: 'errors', errors: error.errors });
+      return;
+    }
     const { state, metadata, moving } = situation;
     const slotBlock = state.slotBlockId ?? BookingIds.dayBlock;
     if (!state.start) {
