@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { dateOverrideSchema, timeZoneSchema, weeklyRuleSchema } from '../core/availability/index.js';
+import { dateOverrideSchema, hostDailyLimitSchema, timeZoneSchema, weeklyRuleSchema } from '../core/availability/index.js';
 import { guestSchema, meetingTypeFieldsSchema, personIdSchema } from '../core/bookings/schemas.js';
 import { INSTANT_RANGE_MESSAGE, SLACK_ID_MAX_LENGTH, isInstantInRange, text } from '../core/input.js';
 
@@ -155,8 +155,13 @@ export const ScheduleBody = z
       example: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', start: '09:00', end: '17:00' }],
     }),
     overrides: z.array(dateOverrideSchema).max(2000).default([]).meta({
-      description: 'Dates whose hours replace the weekly rules; empty ranges = a day off',
+      description: 'Dates whose hours replace the weekly rules; no ranges (or only empty ones, such as 00:00–00:00) = a day off',
       example: [{ date: '2027-03-05', ranges: [] }],
+    }),
+    dailyLimit: hostDailyLimitSchema.optional().meta({
+      description:
+        'The person\'s own limit: at most this many meetings (of any type) on one day in their zone, 1 to 100; null = no limit; left out = unchanged',
+      example: 4,
     }),
   })
   .strict()
@@ -168,6 +173,7 @@ export const Schedule = z
     timeZone: z.string(),
     rules: z.array(z.object({ rrule: z.string(), start: z.string(), end: z.string(), anchorDate: z.string().optional() })),
     overrides: z.array(z.object({ date: z.string(), ranges: z.array(z.object({ start: z.string(), end: z.string() })) })),
+    dailyLimit: z.int().nullable().meta({ description: 'At most this many meetings (of any type) a day in the person\'s zone; null = no limit' }),
     isDefault: z.boolean().meta({ description: 'True while the person has never set hours (Monday–Friday 9–17 in their zone)' }),
   })
   .openapi('Schedule');

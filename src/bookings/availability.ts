@@ -27,15 +27,17 @@ export function slotRulesOf(type: MeetingType): SlotRules {
     minimumNoticeMinutes: type.minimumNoticeMinutes,
     bookingHorizonDays: type.bookingHorizonDays,
     dailyLimit: type.dailyLimit,
+    meetingTypeId: type.id,
   };
 }
 
-/**
- * Confirmed bookings holding each host's time around [from, to). The margin covers buffers and
- * the whole local day of either end, which the daily limit counts.
- */
-export type BookedInterval = BusyInterval & { bookingId: string };
+export type BookedInterval = BusyInterval & { bookingId: string; meetingTypeId: string };
 
+/**
+ * Confirmed bookings holding each host's time around [from, to), with their meeting type (a
+ * type's daily limit counts its own). The margin covers buffers, the range a free stretch
+ * starts in, and the whole local day of either end, which the daily limits count.
+ */
 export async function loadBusy(tx: Tx, hostIds: readonly string[], from: Date, to: Date): Promise<Map<string, BookedInterval[]>> {
   const busy = new Map<string, BookedInterval[]>(hostIds.map((id) => [id, []]));
   if (hostIds.length === 0) return busy;
@@ -45,6 +47,7 @@ export async function loadBusy(tx: Tx, hostIds: readonly string[], from: Date, t
     .select({
       hostId: meetingParticipants.slackUserId,
       bookingId: bookings.id,
+      meetingTypeId: bookings.meetingTypeId,
       start: bookings.startsAt,
       end: bookings.endsAt,
       bufferBeforeMinutes: bookings.bufferBeforeMinutes,
@@ -59,7 +62,16 @@ export async function loadBusy(tx: Tx, hostIds: readonly string[], from: Date, t
         sql`${meetingParticipants.blocked} && tstzrange(${lo}::timestamptz, ${hi}::timestamptz, '[)')`,
       ),
     );
-  for (const row of rows) busy.get(row.hostId!)!.push({ bookingId: row.bookingId, start: row.start, end: row.end, bufferBeforeMinutes: row.bufferBeforeMinutes, bufferAfterMinutes: row.bufferAfterMinutes });
+  for (const row of rows) {
+    busy.get(row.hostId!)!.push({
+      bookingId: row.bookingId,
+      meetingTypeId: row.meetingTypeId,
+      start: row.start,
+      end: row.end,
+      bufferBeforeMinutes: row.bufferBeforeMinutes,
+      bufferAfterMinutes: row.bufferAfterMinutes,
+    });
+  }
   return busy;
 }
 

@@ -55,8 +55,8 @@ export async function getSchedules(tx: Tx, people: Map<string, Person>): Promise
     schedules.set(
       id,
       row
-        ? { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides, isDefault: false }
-        : { ...defaultSchedule(id, person.timeZone), isDefault: true },
+        ? { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides, dailyLimit: row.dailyLimit, isDefault: false }
+        : { ...defaultSchedule(id, person.timeZone), dailyLimit: null, isDefault: true },
     );
   }
   return schedules;
@@ -71,20 +71,23 @@ export interface ScheduleInput {
   timeZone: string;
   rules: WeeklyRule[];
   overrides: DateOverride[];
+  /** The person's own limit of meetings a day: a number, null for none, absent to keep the current one. */
+  dailyLimit?: number | null;
 }
 
-/** Replaces a person's weekly hours, time zone and date overrides in one write. */
-export async function replaceSchedule(tx: Tx, teamId: string, id: string, input: ScheduleInput): Promise<HostSchedule> {
-  await getPerson(tx, id);
+/** Replaces a person's weekly hours, time zone, date overrides (and, when given, their daily limit) in one write. */
+export async function replaceSchedule(tx: Tx, teamId: string, id: string, input: ScheduleInput): Promise<HostSchedule & { dailyLimit: number | null }> {
+  const current = await getSchedule(tx, id);
   const schedule = parseInput(hostScheduleSchema, { hostId: id, ...input }) as HostSchedule;
   const overrides = [...schedule.overrides].sort((a, b) => a.date.localeCompare(b.date));
+  const dailyLimit = schedule.dailyLimit === undefined ? (current.dailyLimit ?? null) : schedule.dailyLimit;
   await tx
     .insert(availabilitySchedules)
-    .values({ teamId, slackUserId: id, timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides })
+    .values({ teamId, slackUserId: id, timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides, dailyLimit })
     .onConflictDoUpdate({
       target: [availabilitySchedules.teamId, availabilitySchedules.slackUserId],
-      set: { timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides, updatedAt: sql`now()` },
+      set: { timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides, dailyLimit, updatedAt: sql`now()` },
     });
-  return { ...schedule, overrides };
+  return { ...schedule, overrides, dailyLimit };
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, lt, or, sql, exists } from 'drizzle-orm';
-import { checkSlot, type UnavailableReason } from '../core/availability/index.js';
+import { checkSlot, startGridMinutes, type HostSchedule, type UnavailableReason } from '../core/availability/index.js';
 import {
   cancelBookingSchema,
   createBookingSchema,
@@ -235,7 +235,8 @@ interface NewBooking {
 async function insertBooking(tx: Tx, teamId: string, b: NewBooking): Promise<Booking> {
   if (b.start < b.now) throw new PastTimeError(b.start);
   const end = new Date(b.start.getTime() + b.type.durationMinutes * MINUTE_MS);
-  if (b.type.dailyLimit !== null) await lockHostsForDailyCount(tx, teamId, b.hostIds);
+  // Any host may have a daily limit of their own, so every booking counts under the lock.
+  await lockHostsForDailyCount(tx, teamId, b.hostIds);
   const hosts = await loadHostInputs(tx, b.hostIds, b.start, end);
   const rules = { ...slotRulesOf(b.type), now: b.now };
   const collisions: Collision[] = [];
@@ -244,7 +245,7 @@ async function insertBooking(tx: Tx, teamId: string, b: NewBooking): Promise<Boo
     const check = checkSlot(host, rules, b.start);
     if (check.available) continue;
     if (check.reason === 'busy') collisions.push(...collisionsOf(host.schedule.hostId, host.busy, b.start, end, b.type));
-    else reasons.push(describeReason(check.reason, host.schedule.hostId, b.type));
+    else reasons.push(describeReason(check.reason, host.schedule, b.type));
   }
   if (collisions.length) throw new SlotTakenError(collisions);
   if (reasons.length) throw new OutsideAvailabilityError(b.hostIds, b.start, [...new Set(reasons)]);
@@ -293,7 +294,7 @@ async function insertBooking(tx: Tx, teamId: string, b: NewBooking): Promise<Boo
  * The exclusion constraint keeps bookings from overlapping, but a daily limit counts bookings that
  * do not overlap: two concurrent bookings could each see one slot left. Serializing the bookings of
  * the same hosts (in a fixed order, so two transactions never wait on each other) makes the count
- * exact. Only types with a daily limit pay for it.
+ * exact. A host's own limit can apply to any type, so every booking takes the locks.
  */
 async function lockHostsForDailyCount(tx: Tx, teamId: string, hostIds: string[]): Promise<void> {
   for (const hostId of [...hostIds].sort()) {
@@ -317,7 +318,8 @@ function collisionsOf(hostId: string, busy: { bookingId: string; start: Date; en
     .map((b) => ({ hostId, bookingId: b.bookingId, start: b.start, end: b.end }));
 }
 
-function describeReason(reason: UnavailableReason, hostId: string, type: MeetingType): string {
+function describeReason(reason: UnavailableReason, host: HostSchedule, type: MeetingType): string {
+  const hostId = host.hostId;
   switch (reason) {
     case 'too-soon':
       return `it needs at least ${type.minimumNoticeMinutes} minutes' notice`;
@@ -326,9 +328,11 @@ function describeReason(reason: UnavailableReason, hostId: string, type: Meeting
     case 'outside-working-hours':
       return `it is outside ${hostId}'s working hours`;
     case 'off-grid':
-      return `slots of "${type.name}" start every ${type.slotIntervalMinutes} minutes from the start of working hours`;
+      return `slots of "${type.name}" start every ${type.slotIntervalMinutes} minutes from the start of each free stretch (rounded up to ${startGridMinutes(type.slotIntervalMinutes)} minutes on ${hostId}'s clock)`;
     case 'daily-limit':
-      return `${hostId} has reached the daily limit of ${type.dailyLimit} meetings`;
+      return `${hostId} has reached the daily limit of ${type.dailyLimit} "${type.name}" meetings`;
+    case 'host-daily-limit':
+      return `${hostId} takes at most ${host.dailyLimit} meetings a day`;
     default:
       return `it is not available for ${hostId}`;
   }

@@ -41,12 +41,16 @@ export const dateOverrideSchema = z.object({
   ranges: z.array(localRangeSchema).max(48),
 });
 
+/** A person's own "at most N meetings a day" across all types; null = no limit. */
+export const hostDailyLimitSchema = z.int().min(1).max(100).nullable();
+
 export const hostScheduleSchema = z
   .object({
     hostId: text().min(1).max(SLACK_ID_MAX_LENGTH),
     timeZone: timeZoneSchema,
     rules: z.array(weeklyRuleSchema).max(100),
     overrides: z.array(dateOverrideSchema).max(2000),
+    dailyLimit: hostDailyLimitSchema.optional(),
   })
   .superRefine((schedule, ctx) => {
     const seen = new Set<string>();
