@@ -38,7 +38,7 @@ export interface AvailabilityFormView {
   privateMetadata: string;
 }
 
-/** Weekly hours, time zone and days off, in one modal. */
+/** Weekly hours, time zone, days off and the person's own limit of meetings a day, in one modal. */
 export function availabilityModal(form: AvailabilityFormView) {
   const blocks: any[] = [
     {
