@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { personIdSchema, teamIdSchema } from '../core/bookings/schemas.js';
+import { SLACK_ID_MAX_LENGTH, text } from '../core/input.js';
 
 /**
  * The outer shape of the Slack requests this app handles, checked before Bolt sees them: Bolt and
@@ -23,7 +24,7 @@ const slashCommand = z.looseObject({
   command: z.string(),
   team_id: teamIdSchema,
   user_id: personIdSchema,
-  channel_id: z.string(),
+  channel_id: text().max(SLACK_ID_MAX_LENGTH),
   text: z.string().optional(),
   trigger_id: z.string().optional(),
 });

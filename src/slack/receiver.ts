@@ -129,7 +129,7 @@ export class HonoReceiver implements Receiver {
   }
 }
 
-export class UnreadableBodyError extends Error {}
+class UnreadableBodyError extends Error {}
 
 /**
  * Slash commands are form fields; interactivity is a form field `payload` holding JSON; events are
