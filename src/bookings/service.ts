@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, lt, or, sql, exists } from 'drizzle-orm';
-import { checkSlot, computeSlotsAllFree, type HostAvailabilityInput, type Slot, type UnavailableReason } from '../core/availability/index.js';
+import { checkSlot, computeSlotsAllFree, startGridMinutes, type HostAvailabilityInput, type HostSchedule, type Slot, type UnavailableReason } from '../core/availability/index.js';
 import {
   cancelBookingSchema,
   createBookingSchema,
@@ -11,6 +11,7 @@ import {
   type RescheduleBookingInput,
 } from '../core/bookings/schemas.js';
 import { isUuid } from '../core/ids.js';
+import { isInstantInRange } from '../core/input.js';
 import type { Database } from '../db/client.js';
 import { bookings, idempotencyKeys, meetingParticipants } from '../db/schema.js';
 import { DatabaseBusyError, isTransient } from '../db/errors.js';
@@ -443,7 +444,7 @@ function checkHosts(hosts: HostInput[], b: NewBooking, end: Date): void {
     const check = checkSlot(host, rules, b.start);
     if (check.available) continue;
     if (check.reason === 'busy') collisions.push(...collisionsOf(host.schedule.hostId, host.busy, b.start, end, b.type));
-    else reasons.push(describeReason(check.reason, host.schedule.hostId, b.type));
+    else reasons.push(describeReason(check.reason, host.schedule, b.type));
   }
   if (collisions.length) throw new SlotTakenError(collisions, nextSlotsFor(hosts, b));
   if (reasons.length) throw new OutsideAvailabilityError(b.hostIds, b.start, [...new Set(reasons)]);
@@ -498,7 +499,8 @@ function collisionsOf(hostId: string, busy: { bookingId: string; start: Date; en
     .map((b) => ({ hostId, bookingId: b.bookingId, start: b.start, end: b.end }));
 }
 
-function describeReason(reason: UnavailableReason, hostId: string, type: MeetingType): string {
+function describeReason(reason: UnavailableReason, host: HostSchedule, type: MeetingType): string {
+  const hostId = host.hostId;
   switch (reason) {
     case 'too-soon':
       return `it needs at least ${type.minimumNoticeMinutes} minutes' notice`;
@@ -507,9 +509,11 @@ function describeReason(reason: UnavailableReason, hostId: string, type: Meeting
     case 'outside-working-hours':
       return `it is outside ${hostId}'s working hours`;
     case 'off-grid':
-      return `slots of "${type.name}" start every ${type.slotIntervalMinutes} minutes from the start of working hours`;
+      return `slots of "${type.name}" start every ${type.slotIntervalMinutes} minutes from the start of each free stretch (rounded up to ${startGridMinutes(type.slotIntervalMinutes)} minutes on ${hostId}'s clock)`;
     case 'daily-limit':
-      return `${hostId} has reached the daily limit of ${type.dailyLimit} meetings`;
+      return `${hostId} has reached the daily limit of ${type.dailyLimit} "${type.name}" meetings`;
+    case 'host-daily-limit':
+      return `${hostId} takes at most ${host.dailyLimit} meetings a day`;
     default:
       return `it is not available for ${hostId}`;
   }
@@ -570,7 +574,7 @@ function decodeCursor(cursor: string): { startsAt: Date; id: string } {
   try {
     const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const startsAt = new Date(iso);
-    if (Number.isNaN(startsAt.getTime()) || !isUuid(id)) throw new Error('bad cursor');
+    if (!isInstantInRange(startsAt) || !isUuid(id)) throw new Error('bad cursor');
     return { startsAt, id };
   } catch {
     throw new InvalidInputError('cursor: not a cursor this API returned', 'cursor');

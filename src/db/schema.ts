@@ -96,12 +96,15 @@ export const availabilitySchedules = pgTable(
     timeZone: text('time_zone').notNull(),
     weeklyRules: jsonb('weekly_rules').$type<WeeklyRule[]>().notNull(),
     dateOverrides: jsonb('date_overrides').$type<DateOverride[]>().notNull().default([]),
+    /** The person's own "at most N meetings a day", across all meeting types; null = no limit. */
+    dailyLimit: integer('daily_limit'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.teamId, t.slackUserId] }),
     foreignKey({ columns: [t.teamId, t.slackUserId], foreignColumns: [users.teamId, users.slackUserId] }).onDelete('cascade'),
+    check('availability_schedules_daily_limit_check', sql`${t.dailyLimit} is null or ${t.dailyLimit} > 0`),
   ],
 );
 

@@ -8,7 +8,8 @@ import { applyRoomCallback, recordRoom } from '../../video/room-store.js';
 import { isValidTwilioSignature } from '../../video/twilio-signature.js';
 import { MAX_TOKEN_TTL_SECONDS, videoAccessToken } from '../../video/twilio-token.js';
 import { VideoServiceError, ensureTwilioRoom, parseRoomUniqueName, roomUniqueName, twilioCredentials } from '../../video/twilio-rooms.js';
-import { logUnexpected, onApiError, requestIdOf } from '../errors.js';
+import { text } from '../../core/input.js';
+import { onApiError, requestIdOf } from '../errors.js';
 import { createApiRouter, ErrorSchema, jsonBody, jsonResponse } from '../openapi.js';
 
 const tags = ['Video rooms'];
@@ -19,9 +20,8 @@ const IDENTITY_MAX = 121;
 
 const TokenRequest = z
   .object({
-    k: z.string().min(1, 'k: the join link token is required').max(2000).meta({ description: 'The token from the join link (?k=...)' }),
-    name: z
-      .string()
+    k: text().min(1, 'k: the join link token is required').max(2000).meta({ description: 'The token from the join link (?k=...)' }),
+    name: text()
       .trim()
       .min(1, 'name: type your name to join')
       .max(GUEST_NAME_MAX, `name: at most ${GUEST_NAME_MAX} characters`)
