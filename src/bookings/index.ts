@@ -5,3 +5,4 @@ export * from './availability.js';
 export * from './meeting-types.js';
 export * from './people.js';
 export * from './teams.js';
+export * from './lineage.js';

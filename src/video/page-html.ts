@@ -9,10 +9,14 @@ export interface CallPageMeeting {
   endsAt: string;
   opensAt: string;
   closesAt: string;
+  /** Whether the call can be joined now: the scheduled window is open, or the call is still going outside it. */
+  joinOpen: boolean;
   /** The joining member's name; null for a guest link, where the person types one. */
   memberName: string | null;
   videoAvailable: boolean;
   tokenUrl: string;
+  /** Where the page asks what became of the meeting and who is in the call. */
+  statusUrl: string;
   /** The server's clock, so a countdown is right even when the device's clock is off. */
   serverNow: string;
 }

@@ -1,9 +1,10 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../app.js';
-import { confirmedJoinWindow, resolveJoinLink } from './access.js';
+import { decideJoin, resolveJoinLink } from './access.js';
 import { LinkError, linkErrorMessages, type LinkErrorCode } from './links.js';
 import { renderCallPage, renderRefusalPage } from './page-html.js';
+import { settleEndedRoom } from './room-lifecycle.js';
 import { twilioCredentials } from './twilio-rooms.js';
 
 const refusals: Record<LinkErrorCode, { status: ContentfulStatusCode; heading: string }> = {
@@ -45,7 +46,12 @@ export function videoPages(deps: AppDeps): Hono {
     const at = now();
     try {
       const access = await resolveJoinLink(deps.db, deps.config.linkSecret, bookingId, k, at);
-      if ((await confirmedJoinWindow(access, at, twilioCredentials(deps.config.twilio))) === 'over') throw new LinkError('meeting_over');
+      const decision = await decideJoin(access, at, twilioCredentials(deps.config.twilio));
+      if (decision.window !== 'open' && decision.endedRoom) {
+        const event = await settleEndedRoom(deps.db, access.teamId, decision.endedRoom, at);
+        if (event) await deps.onRoomEvent?.(event).catch((error) => console.error('room event not delivered', error));
+      }
+      if (decision.window === 'over') throw new LinkError('meeting_over');
       const html = renderCallPage({
         bookingId,
         linkToken: k!,
@@ -54,9 +60,11 @@ export function videoPages(deps: AppDeps): Hono {
         endsAt: access.booking.endsAt.toISOString(),
         opensAt: access.opensAt.toISOString(),
         closesAt: access.closesAt.toISOString(),
+        joinOpen: decision.window === 'open',
         memberName: access.participant.kind === 'member' ? access.participant.name : null,
         videoAvailable: Boolean(twilioCredentials(deps.config.twilio)),
         tokenUrl: `/api/meetings/rooms/${encodeURIComponent(bookingId)}/token`,
+        statusUrl: `/api/meetings/rooms/${encodeURIComponent(bookingId)}/status`,
         serverNow: at.toISOString(),
       });
       return c.html(html, 200, pageHeaders);

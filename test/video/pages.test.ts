@@ -74,9 +74,11 @@ describe.each(databaseKinds())('GET /m/:booking on %s', (kind) => {
       endsAt: booking.endsAt.toISOString(),
       opensAt: new Date(booking.startsAt.getTime() - 10 * 60_000).toISOString(),
       closesAt: new Date(booking.endsAt.getTime() + 30 * 60_000).toISOString(),
+      joinOpen: false,
       memberName: 'Person U0ANA',
       videoAvailable: true,
       tokenUrl: `/api/meetings/rooms/${booking.id}/token`,
+      statusUrl: `/api/meetings/rooms/${booking.id}/status`,
       serverNow: clock.toISOString(),
     });
     expect(html).toContain('Joining as <strong>Person U0ANA</strong>');
