@@ -18,12 +18,23 @@ const refusals: Record<LinkErrorCode, { status: ContentfulStatusCode; heading: s
   meeting_over: { status: 410, heading: 'This link has expired' },
 };
 
-/** The browser bundle web/build.mjs writes to web/dist, and nothing else from there. */
+/** What web/build.mjs writes to web/dist, and nothing else from there. */
 const assets: Record<string, string> = {
   'call.js': 'text/javascript; charset=utf-8',
   'call.js.map': 'application/json; charset=utf-8',
   'call.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
   'twilio-video.min.js': 'text/javascript; charset=utf-8',
+  // Background blur, loaded only when someone turns it on: the effects bundle and Twilio's video
+  // processors' worker, TensorFlow Lite runtime (WebAssembly) and segmentation model.
+  'call-effects.js': 'text/javascript; charset=utf-8',
+  'call-effects.js.map': 'application/json; charset=utf-8',
+  'twilio-gaussian-blur-background-processor-pipeline-worker.js': 'text/javascript; charset=utf-8',
+  'tflite-1-0-0.js': 'text/javascript; charset=utf-8',
+  'tflite-1-0-0.wasm': 'application/wasm',
+  'tflite-simd-1-0-0.js': 'text/javascript; charset=utf-8',
+  'tflite-simd-1-0-0.wasm': 'application/wasm',
+  'selfie_segmentation_landscape.tflite': 'application/octet-stream',
 };
 
 // The link token is in the URL: never send it on as a referrer, never cache the page.
@@ -32,7 +43,8 @@ const pageHeaders = {
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self' https://*.twilio.com wss://*.twilio.com; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    // 'wasm-unsafe-eval' lets the background blur compile its WebAssembly (no JavaScript eval).
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self' https://*.twilio.com wss://*.twilio.com; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
 
 /** The web pages: the call page at /m/:bookingId and its static assets. */
