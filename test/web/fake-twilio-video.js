@@ -143,7 +143,11 @@
         output.width = video.videoWidth;
         output.height = video.videoHeight;
         try {
-          await processor.processFrame(video, output);
+          // A few frames, as twilio-video would feed them: the pipeline may settle over the first ones.
+          for (let i = 0; i < 5; i++) {
+            await processor.processFrame(video, output);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
           const data = output.getContext('2d').getImageData(0, 0, output.width, output.height).data;
           let lit = 0;
           for (let i = 0; i < data.length; i += 4 * 97) if (data[i] + data[i + 1] + data[i + 2] > 30) lit++;

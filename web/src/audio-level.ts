@@ -21,7 +21,8 @@ export class AudioLevel {
     this.clone.enabled = true;
     this.source = this.context.createMediaStreamSource(new MediaStream([this.clone]));
     this.analyser = this.context.createAnalyser();
-    this.analyser.fftSize = 512;
+    // A window longer than the sampling interval, so no sound falls between two samples.
+    this.analyser.fftSize = 8192;
     this.data = new Uint8Array(this.analyser.fftSize);
     this.source.connect(this.analyser);
     void this.context.resume().catch(() => {});

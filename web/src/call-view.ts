@@ -100,7 +100,7 @@ export class CallView {
   private speaker: string | null = null;
   private panel: 'people' | 'chat' | null = null;
   private unread = 0;
-  private loudSamples = 0;
+  private readonly loud: number[] = [];
   private quietSince = 0;
   private elapsedTimer: number | undefined;
   private blur: { processor: unknown; track: LocalVideoTrack } | null = null;
@@ -525,7 +525,13 @@ export class CallView {
     this.devices.micId = deviceId;
     const noise = byId<HTMLInputElement>('noise-suppression').checked;
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: audioConstraints(deviceId, noise) });
+      // Exact: while the old track of the same microphone runs, a mere preference would keep its setting.
+      const stream = await navigator.mediaDevices
+        .getUserMedia({ audio: { ...audioConstraints(deviceId || undefined), noiseSuppression: { exact: noise } } })
+        .catch((error: unknown) => {
+          if ((error as { name?: string }).name !== 'OverconstrainedError') throw error;
+          return navigator.mediaDevices.getUserMedia({ audio: audioConstraints(deviceId || undefined, noise) });
+        });
       const track = stream.getAudioTracks()[0]!;
       track.enabled = this.micTrack ? this.micOn() : true;
       const old = this.micTrack;
@@ -548,13 +554,11 @@ export class CallView {
     await routeAudio(document.querySelectorAll<HTMLMediaElement>('#call audio'), deviceId);
   }
 
+  /** Browsers apply noise suppression when the microphone starts, so the microphone is started again with it on or off. */
   private async setNoiseSuppression(on: boolean): Promise<void> {
-    try {
-      await this.micTrack?.applyConstraints({ ...this.micTrack.getConstraints(), noiseSuppression: on });
-      byId('effects-status').textContent = on ? 'Noise suppression is on.' : 'Noise suppression is off.';
-    } catch (error) {
-      byId('effects-status').textContent = `Noise suppression could not be changed (${(error as Error).name}).`;
-    }
+    if (!this.micTrack) return;
+    await this.switchMic(this.micTrack.getSettings().deviceId ?? this.devices.micId ?? '');
+    byId('effects-status').textContent = on ? 'Noise suppression is on.' : 'Noise suppression is off.';
   }
 
   /** Background blur on the camera track (Twilio's video processors, loaded on first use). */
@@ -777,20 +781,21 @@ export class CallView {
     this.renderControls();
   }
 
-  /** "You are muted": the muted microphone hears speech for a moment. */
+  /** "You are muted": the muted microphone hears sound several times within two seconds (speech, not one click). */
   private onLocalLevel(level: number): void {
+    const now = Date.now();
     if (!this.room || this.micOn()) {
-      this.loudSamples = 0;
+      this.loud.length = 0;
       return;
     }
-    if (level > 0.12) {
-      this.loudSamples++;
+    if (level > 0.1) this.loud.push(now);
+    while (this.loud.length && this.loud[0]! < now - 2000) this.loud.shift();
+    if (this.loud.length >= 3) {
       this.quietSince = 0;
-      if (this.loudSamples >= 3) this.showMutedHint(true);
+      this.showMutedHint(true);
     } else {
-      this.loudSamples = 0;
-      this.quietSince ||= Date.now();
-      if (Date.now() - this.quietSince > 4000) this.showMutedHint(false);
+      this.quietSince ||= now;
+      if (now - this.quietSince > 5000) this.showMutedHint(false);
     }
   }
 

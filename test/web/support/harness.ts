@@ -153,6 +153,7 @@ export async function startHarness(people: Record<string, string> = { U0ANA: 'Eu
     async openPage(url, options = {}) {
       const context = options.context ?? (await h.newContext(options.viewport, options));
       const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
       await page.goto(url);
       return page;
     },
