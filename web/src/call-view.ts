@@ -173,17 +173,17 @@ export class CallView {
     });
     this.onRoom('participantDisconnected', (p: RemoteParticipant) => {
       this.removeParticipant(p);
-      this.hands.delete(p.identity);
+      this.hands.delete(p.sid);
       this.announce(`${this.nameOf(p)} left`);
     });
     this.onRoom('dominantSpeakerChanged', (p: RemoteParticipant | null) => {
-      this.speaker = p?.identity ?? null;
+      this.speaker = p?.sid ?? null;
       this.highlightSpeaker();
       this.layout();
     });
     this.onRoom('reconnecting', () => this.setReconnecting(true));
     this.onRoom('reconnected', () => this.setReconnecting(false));
-    this.speaker = room.dominantSpeaker?.identity ?? null;
+    this.speaker = room.dominantSpeaker?.sid ?? null;
     this.highlightSpeaker();
     if (this.handUp) this.send({ t: 'hand', up: true });
     this.setReconnecting(false);
@@ -232,11 +232,11 @@ export class CallView {
   }
 
   private addParticipant(p: Participant, local: boolean): void {
-    if (this.tiles.has(p.identity)) this.removeParticipant(this.tiles.get(p.identity)!.participant);
+    if (this.tiles.has(p.sid)) this.removeParticipant(p);
     const name = local ? `${this.nameOf(p)} (you)` : this.nameOf(p);
     const media = el('div', { className: 'media' });
     const pin = el('button', { className: 'pin', text: 'Pin', attrs: { type: 'button', 'aria-pressed': 'false', 'aria-label': `Pin ${name}` } });
-    pin.addEventListener('click', () => this.togglePin(p.identity));
+    pin.addEventListener('click', () => this.togglePin(p.sid));
     const root = el('div', { className: `tile${local ? ' local' : ''}`, attrs: { 'data-identity': p.identity, role: 'group', 'aria-label': name } }, [
       media,
       el('div', { className: 'avatar', text: initials(this.nameOf(p)), attrs: { 'aria-hidden': 'true' } }),
@@ -250,9 +250,9 @@ export class CallView {
         el('span', { className: 'network', attrs: { role: 'img' } }, [1, 2, 3, 4, 5].map((n) => el('i', { attrs: { 'data-bar': String(n) } }))),
       ]),
     ]);
-    root.addEventListener('dblclick', () => this.togglePin(p.identity));
+    root.addEventListener('dblclick', () => this.togglePin(p.sid));
     const tile: Tile = { root, media, name, participant: p, local, pin };
-    this.tiles.set(p.identity, tile);
+    this.tiles.set(p.sid, tile);
     this.tilesBox.append(root);
 
     p.tracks.forEach((publication) => {
@@ -272,8 +272,8 @@ export class CallView {
         if (track.kind !== 'data') this.detachTrack(track as unknown as AttachableTrack);
         refresh();
       });
-      remote.on('reconnecting', () => this.tiles.get(p.identity)?.root.classList.add('reconnecting'));
-      remote.on('reconnected', () => this.tiles.get(p.identity)?.root.classList.remove('reconnecting'));
+      remote.on('reconnecting', () => this.tiles.get(p.sid)?.root.classList.add('reconnecting'));
+      remote.on('reconnected', () => this.tiles.get(p.sid)?.root.classList.remove('reconnecting'));
       for (const event of ['trackDisabled', 'trackEnabled', 'trackPublished', 'trackUnpublished', 'trackSwitchedOff', 'trackSwitchedOn']) (remote.on as (e: string, l: () => void) => void).call(remote, event, refresh);
       remote.dataTracks.forEach((pub) => pub.track && this.listenTo(remote, pub.track));
     }
@@ -282,7 +282,7 @@ export class CallView {
   }
 
   private removeParticipant(p: Participant): void {
-    const tile = this.tiles.get(p.identity);
+    const tile = this.tiles.get(p.sid);
     if (!tile) return;
     p.tracks.forEach((publication) => {
       const track = (publication as AnyPublication).track;
@@ -290,8 +290,8 @@ export class CallView {
     });
     if (tile.participant !== this.room?.localParticipant) p.removeAllListeners();
     tile.root.remove();
-    this.tiles.delete(p.identity);
-    if (this.pinned === p.identity) this.pinned = null;
+    this.tiles.delete(p.sid);
+    if (this.pinned === p.sid) this.pinned = null;
     this.renderPeople();
     this.layout();
   }
@@ -299,7 +299,7 @@ export class CallView {
   private attachTrack(p: Participant, track: AttachableTrack, local: boolean): void {
     if (track.kind !== 'audio' && track.kind !== 'video') return;
     if (local && track.kind === 'audio') return; // never play yourself back
-    const tile = this.tiles.get(p.identity);
+    const tile = this.tiles.get(p.sid);
     if (!tile) return;
     const element = track.attach();
     element.dataset.kind = track.kind;
@@ -337,7 +337,7 @@ export class CallView {
 
   /** A tile's state, read from the participant's publications each time something changes. */
   private refresh(p: Participant): void {
-    const tile = this.tiles.get(p.identity);
+    const tile = this.tiles.get(p.sid);
     if (!tile) return;
     const local = tile.local;
     const audio = [...p.audioTracks.values()] as AnyPublication[];
@@ -347,7 +347,7 @@ export class CallView {
       local ? Boolean(pub.track && (pub.track as { isEnabled: boolean }).isEnabled) : Boolean((pub as RemoteTrackPublication).isTrackEnabled);
     const muted = !audio.some(enabled);
     const cameraOff = !cameras.some((pub) => enabled(pub) && pub.track && !(pub as RemoteTrackPublication & { isSwitchedOff?: boolean }).isSwitchedOff);
-    const hand = local ? this.handUp : this.hands.has(p.identity);
+    const hand = local ? this.handUp : this.hands.has(p.sid);
     tile.root.classList.toggle('muted', muted);
     tile.root.classList.toggle('camera-off', cameraOff);
     tile.root.classList.toggle('sharing', screens.length > 0);
@@ -365,7 +365,7 @@ export class CallView {
   }
 
   private highlightSpeaker(): void {
-    for (const [identity, tile] of this.tiles) tile.root.classList.toggle('speaking', identity === this.speaker);
+    for (const tile of this.tiles.values()) tile.root.classList.toggle('speaking', tile.participant.sid === this.speaker);
   }
 
   /**
@@ -382,7 +382,7 @@ export class CallView {
       if (this.pinned) featured = this.tiles.get(this.pinned);
       else if (this.phone.matches && this.tiles.size > 1) {
         const remote = [...this.tiles.values()].filter((t) => !t.local);
-        featured = (this.speaker && this.tiles.get(this.speaker)) || remote[0];
+        featured = (this.speaker ? this.tiles.get(this.speaker) : undefined) ?? remote[0];
       }
     }
     for (const tile of this.tiles.values()) {
@@ -390,9 +390,10 @@ export class CallView {
       tile.root.classList.toggle('featured', big);
       if (big && tile.root.parentElement !== this.stage) this.moveTile(tile, this.stage);
       if (!big && tile.root.parentElement !== this.tilesBox) this.moveTile(tile, this.tilesBox);
-      tile.pin.setAttribute('aria-pressed', String(this.pinned === tile.participant.identity));
-      tile.pin.textContent = this.pinned === tile.participant.identity ? 'Unpin' : 'Pin';
-      tile.pin.setAttribute('aria-label', `${this.pinned === tile.participant.identity ? 'Unpin' : 'Pin'} ${tile.name}`);
+      const pinned = this.pinned === tile.participant.sid;
+      tile.pin.setAttribute('aria-pressed', String(pinned));
+      tile.pin.textContent = pinned ? 'Unpin' : 'Pin';
+      tile.pin.setAttribute('aria-label', `${pinned ? 'Unpin' : 'Pin'} ${tile.name}`);
     }
     const focus = screens.length > 0 || Boolean(featured);
     show(this.stage, focus);
@@ -471,7 +472,7 @@ export class CallView {
       this.devices.cameraId = track.getSettings().deviceId ?? deviceId;
       const publication = await this.local().publishTrack(track);
       this.attachTrack(this.local(), publication.track as unknown as AttachableTrack, true);
-      this.tiles.get(this.local().identity)?.root.classList.toggle('back-camera', this.facing === 'environment');
+      this.tiles.get(this.local().sid)?.root.classList.toggle('back-camera', this.facing === 'environment');
       say(this.notice, null);
       if (byId<HTMLInputElement>('background-blur').checked) await this.setBlur(true);
       return true;
@@ -518,7 +519,7 @@ export class CallView {
     const index = devices.findIndex((d) => d.deviceId === (current?.deviceId ?? this.devices.cameraId));
     const next = devices[(index + 1) % devices.length];
     if (next) await this.switchCamera(next.deviceId);
-    this.tiles.get(this.local().identity)?.root.classList.toggle('back-camera', this.facing === 'environment');
+    this.tiles.get(this.local().sid)?.root.classList.toggle('back-camera', this.facing === 'environment');
   }
 
   private async switchMic(deviceId: string): Promise<void> {
@@ -640,9 +641,9 @@ export class CallView {
 
   private receive(p: RemoteParticipant, message: CallMessage): void {
     if (message.t === 'hand') {
-      const was = this.hands.has(p.identity);
-      if (message.up) this.hands.add(p.identity);
-      else this.hands.delete(p.identity);
+      const was = this.hands.has(p.sid);
+      if (message.up) this.hands.add(p.sid);
+      else this.hands.delete(p.sid);
       if (was !== message.up) this.announce(`${this.nameOf(p)} ${message.up ? 'raised' : 'lowered'} their hand`);
       this.refresh(p);
       return;
