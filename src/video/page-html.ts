@@ -149,8 +149,8 @@ export function renderCallPage(meeting: CallPageMeeting): string {
   </section>
 </main>
 <script type="application/json" id="meeting-data">${json}</script>
-<script src="/assets/twilio-video.min.js?v=${ASSET_VERSION}"></script>
-<script src="/assets/call.js?v=${ASSET_VERSION}"></script>`,
+<script src="/assets/call.js?v=${ASSET_VERSION}" defer></script>
+<script src="/assets/twilio-video.min.js?v=${ASSET_VERSION}" id="twilio-video-script" defer></script>`,
   );
 }
 

@@ -14,6 +14,21 @@ function twilioVideo(): typeof TwilioVideo | undefined {
   return (window as unknown as { Twilio?: { Video?: typeof TwilioVideo } }).Twilio?.Video;
 }
 
+/**
+ * twilio-video's script runs after this one (both deferred), so the camera preview starts before
+ * the browser parses the larger library; joining waits for it when someone is that quick.
+ */
+async function loadedTwilioVideo(): Promise<typeof TwilioVideo | undefined> {
+  const script = document.getElementById('twilio-video-script');
+  if (twilioVideo() || !script) return twilioVideo();
+  await new Promise((resolve) => {
+    script.addEventListener('load', resolve, { once: true });
+    script.addEventListener('error', resolve, { once: true });
+    window.setTimeout(resolve, 15_000);
+  });
+  return twilioVideo();
+}
+
 const PRESENCE_POLL_MS = 15_000;
 const MEETING_POLL_MS = 60_000;
 const RECONNECT_DELAYS_MS = [0, 1000, 2000, 4000, 8000, 15000];
@@ -132,12 +147,13 @@ async function join(): Promise<void> {
     nameInput.focus();
     return;
   }
-  const video = twilioVideo();
+  joining = true;
+  const video = await loadedTwilioVideo();
   if (!video) {
+    joining = false;
     say(notice, UNAVAILABLE);
     return;
   }
-  joining = true;
   joinButton.disabled = true;
   joinButton.textContent = 'Joining…';
   try {

@@ -64,6 +64,8 @@ export class LocalMedia {
     this.micId = this.audio?.getSettings().deviceId;
     this.cameraId = this.video?.getSettings().deviceId;
     this.cameraOn = Boolean(this.video);
+    // The preview first; the level meter and the device lists after it.
+    this.render();
     this.level.listen(this.audio);
     await this.listDevices();
     this.render();
