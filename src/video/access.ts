@@ -42,20 +42,7 @@ export function memberIdentity(slackUserId: string, device?: string): string {
   return device ? `slack:${slackUserId}:${device}` : `slack:${slackUserId}`;
 }
 
-/** The name to show for a call identity (the page has its own copy in web/src/names.ts). */
-export function participantName(identity: string, names: Record<string, string>): string {
-  const member = /^(slack:[^:]+)(?::[^:]*)?$/.exec(identity);
-  if (member) return names[member[1]!] ?? member[1]!.slice('slack:'.length);
-  const guest = /^guest:[^:]*:(.*)$/.exec(identity);
-  if (guest) {
-    try {
-      return decodeURIComponent(guest[1]!) || 'Guest';
-    } catch {
-      return 'Guest';
-    }
-  }
-  return identity;
-}
+export { displayName as participantName } from './call-names.js';
 
 /**
  * Checks a join link for the booking in the URL and resolves it against the database. Throws

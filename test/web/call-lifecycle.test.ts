@@ -1,18 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cancelBooking, rescheduleBooking } from '../../src/bookings/index.js';
 import { endRoomOfCancelledMeeting } from '../../src/video/room-lifecycle.js';
 import { TWILIO } from '../video/support.js';
-import { expectAccessible, expectLiveVideo, join, startHarness, T, VIEWPORTS, type Harness } from './support/harness.js';
+import { expectAccessible, expectLiveVideo, join, T, VIEWPORTS, useHarness } from './support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.closeContexts();
-  h.problems.length = 0;
-});
-afterAll(() => h?.close());
+const h = useHarness();
 
 describe.each(VIEWPORTS)('the call follows the meeting, %s', (size, viewport) => {
   it('tells the people in a call that the meeting was cancelled when its room is ended', async () => {

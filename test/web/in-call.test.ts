@@ -1,16 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { clippedText, expectAccessible, expectLiveVideo, join, SCREENSHOTS, startHarness, T, VIEWPORTS, type Harness } from './support/harness.js';
+import { clippedText, expectAccessible, expectLiveVideo, join, SCREENSHOTS, T, VIEWPORTS, useHarness } from './support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.closeContexts();
-  h.problems.length = 0;
-});
-afterAll(() => h?.close());
+const h = useHarness();
 
 const BEN = 'slack:U0BEN';
 const DANA = 'guest:1a2b3c4d:Dana%20Guest';

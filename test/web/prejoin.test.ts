@@ -1,15 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, expectAccessible, expectLiveVideo, join, SCREENSHOTS, VIEWPORTS, type Harness } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, expectLiveVideo, join, SCREENSHOTS, VIEWPORTS, useHarness } from './support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.closeContexts();
-  h.problems.length = 0;
-});
-afterAll(() => h?.close());
+const h = useHarness();
 
 const previewTrack = (kind: 'audio' | 'video') => `document.getElementById('preview').srcObject.get${kind === 'audio' ? 'Audio' : 'Video'}Tracks()[0]`;
 

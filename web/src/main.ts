@@ -58,9 +58,8 @@ let session: CallSession | null = null;
 
 byId('meeting-time').textContent = formatMeetingTime(new Date(meeting.startsAt), new Date(meeting.endsAt));
 if (nameInput) nameInput.value = rememberedGuestName();
-void media.start().then(() => {
-  if (!meeting.videoAvailable) say(notice, UNAVAILABLE);
-});
+if (!meeting.videoAvailable) media.standing = UNAVAILABLE;
+void media.start();
 if (!meeting.videoAvailable) {
   say(notice, UNAVAILABLE);
   joinButton.disabled = true;

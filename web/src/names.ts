@@ -1,28 +1,6 @@
-/**
- * The name to show for a call identity: a Slack member's name from the token response (the
- * identity is "slack:<member>" or, per device, "slack:<member>:<device>"), or the name a guest
- * typed, which rides in the identity as "guest:<random>:<url-encoded name>".
- */
-export function displayName(identity: string, names: Record<string, string>): string {
-  const member = personKey(identity);
-  const known = names[member] ?? names[identity];
-  if (known) return known;
-  const guest = /^guest:[^:]*:(.*)$/.exec(identity);
-  if (guest) {
-    try {
-      return decodeURIComponent(guest[1]!) || 'Guest';
-    } catch {
-      return 'Guest';
-    }
-  }
-  return member.replace(/^slack:/, '');
-}
+import { personKey } from '../../src/video/call-names.js';
 
-/** The person behind an identity: the same for each device of one member. */
-export function personKey(identity: string): string {
-  const member = /^(slack:[^:]+)(?::[^:]*)?$/.exec(identity);
-  return member ? member[1]! : identity;
-}
+export { displayName, personKey } from '../../src/video/call-names.js';
 
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);

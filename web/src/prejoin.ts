@@ -17,6 +17,8 @@ export class LocalMedia {
   micId: string | undefined;
   cameraId: string | undefined;
   speakerId: string | undefined;
+  /** A message that stays beside the device problems (the video service is not available). */
+  standing: string | null = null;
 
   private readonly preview = byId<HTMLVideoElement>('preview');
   private readonly previewOff = byId('preview-off');
@@ -166,7 +168,7 @@ export class LocalMedia {
     this.cameraButton.disabled = this.problems.has('camera') && !this.video && !this.cameraOn && this.cameraSelect.options.length === 0;
     this.cameraButton.setAttribute('aria-pressed', String(!this.cameraOn));
     this.cameraButton.textContent = this.cameraOn ? 'Turn camera off' : 'Turn camera on';
-    const problems = [...new Set(this.problems.values())];
-    say(this.notice, problems.length ? problems.join(' ') : null);
+    const messages = [...new Set(this.problems.values()), ...(this.standing ? [this.standing] : [])];
+    say(this.notice, messages.length ? messages.join(' ') : null);
   }
 }

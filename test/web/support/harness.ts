@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -75,7 +75,21 @@ async function listen(app: ReturnType<typeof createApp>): Promise<{ server: Serv
   });
 }
 
-export async function startHarness(people: Record<string, string> = { U0ANA: 'Europe/London', U0BEN: 'America/New_York', U0CAL: 'Asia/Kolkata' }): Promise<Harness> {
+/** A harness for the test file: started before its tests, its browser contexts closed after each, all closed at the end. */
+export function useHarness(): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    await startHarness(h);
+  });
+  afterEach(async () => {
+    await h.closeContexts();
+    h.problems.length = 0;
+  });
+  afterAll(() => h.close?.());
+  return h;
+}
+
+export async function startHarness(h = {} as Harness, people: Record<string, string> = { U0ANA: 'Europe/London', U0BEN: 'America/New_York', U0CAL: 'Asia/Kolkata' }): Promise<Harness> {
   const twilioMock = fakeTwilio();
   twilioMock.server.listen({ onUnhandledRequest: 'bypass' });
   await mkdir(ARTIFACTS, { recursive: true });
@@ -87,7 +101,6 @@ export async function startHarness(people: Record<string, string> = { U0ANA: 'Eu
   const servers: ServerType[] = [];
   const contexts: BrowserContext[] = [];
   let slot = 0;
-  const h = {} as Harness;
   const started = await listen(createApp({ db: handle.db, dbKind: handle.kind, config, now: () => h.clock }));
   servers.push(started.server);
   config.publicUrl = started.url;
