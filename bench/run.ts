@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   booking: async () => (await import('./booking.js')).benchBooking(),
   http: async () => (await import('./http.js')).benchHttp(),
   slack: async () => (await import('./slack.js')).benchSlack(),
+  start: async () => (await import('./start.js')).benchStart(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,30 +1,34 @@
 import { existsSync } from 'node:fs';
-import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
 import { ConfigError, describeMissing, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { slackRoomEvents, startSocketMode, type SlackApp } from './slack/index.js';
 
 async function main(): Promise<void> {
+  const started = performance.now();
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = await loadConfig();
-  const started = performance.now();
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` });
+  // The app's modules load while the database opens: PGlite spends part of its opening reading
+  // and compiling its WebAssembly Postgres, time in which this thread is free.
+  const [database, { createApp }, { serve }, slack] = await Promise.all([
+    openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` }),
+    import('./app.js'),
+    import('@hono/node-server'),
+    import('./slack/index.js'),
+  ]);
   console.log(
-    `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${database.location}` : `Postgres at ${database.location}`}, migrated in ${Math.round(performance.now() - started)} ms`,
+    `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${database.location}` : `Postgres at ${database.location}`}, opened and migrated in ${Math.round(performance.now() - started)} ms`,
   );
   for (const line of describeMissing(config)) console.log(line);
 
   const deps = { db: database.db, dbKind: database.kind, config };
   // The meeting message in Slack shows when the video room starts and ends.
-  const app = createApp({ ...deps, onRoomEvent: slackRoomEvents(deps) });
-  let socketMode: SlackApp | undefined;
+  const app = createApp({ ...deps, onRoomEvent: slack.slackRoomEvents(deps) });
+  let socketMode: import('./slack/index.js').SlackApp | undefined;
   if (config.slack.appToken && config.slack.botToken) {
     console.log(`Slack: connecting over Socket Mode (SLACK_APP_TOKEN) to ${config.slack.apiUrl}; retries until Slack answers`);
     // Not awaited before serving: the API and pages run even while Slack is unreachable.
-    startSocketMode(deps).then(
-      (slack) => {
-        socketMode = slack;
+    slack.startSocketMode(deps).then(
+      (started) => {
+        socketMode = started;
         console.log('Slack: Socket Mode connected (SLACK_APP_TOKEN); no public URL needed');
       },
       (error) => console.error(`Slack: Socket Mode could not connect: ${error instanceof Error ? error.message : error}`),
@@ -33,7 +37,7 @@ async function main(): Promise<void> {
     console.log(`Slack: requests at ${config.publicUrl}/slack/events`);
   }
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-    console.log(`Listening on http://localhost:${info.port} (public URL ${config.publicUrl})`);
+    console.log(`Listening on http://localhost:${info.port} (public URL ${config.publicUrl}), ready in ${Math.round(performance.now())} ms`);
   });
 
   const shutdown = async (signal: string) => {

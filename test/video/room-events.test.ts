@@ -9,6 +9,7 @@ import { withTeam } from '../../src/db/tenant.js';
 import { joinUrl } from '../../src/video/links.js';
 import { isValidTwilioSignature, twilioSignature } from '../../src/video/twilio-signature.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
+import { captureLogs } from '../support/console.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
 import { TWILIO, fakeTwilio, testConfig } from './support.js';
 
@@ -213,6 +214,7 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/events on %s', (kind) =
   });
 
   it('stores the callback even when the Slack update fails', async () => {
+    const logs = captureLogs(/Slack is down/);
     const { booking, roomName, roomSid } = await openedRoom();
     const failing = createApp({
       db: handle.db,
@@ -231,6 +233,7 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/events on %s', (kind) =
     });
     expect(response.status).toBe(200);
     expect((await roomOf(booking.id)).status).toBe('in-progress');
+    expect(logs).toEqual([expect.stringMatching(/^\[request [\w-]+\] POST \/api\/meetings\/rooms\/events failed: Error: Slack is down/)]);
   });
 
   it('answers 503 when Twilio is not configured', async () => {

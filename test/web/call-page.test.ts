@@ -8,6 +8,7 @@ import { createBooking, type Booking } from '../../src/bookings/index.js';
 import type { Config } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { guestJoinUrl, joinUrl } from '../../src/video/links.js';
+import { captureLogs } from '../support/console.js';
 import { openTestDatabase } from '../support/databases.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
 import { fakeTwilio, testConfig } from '../video/support.js';
@@ -259,6 +260,7 @@ describe('the call page, before joining', () => {
   });
 
   it('says when the video service cannot be reached (Twilio REST failing, then signaling failing)', async () => {
+    const logs = captureLogs(/video service unavailable/);
     const booking = await book();
     const page = await openPage(await memberUrl(booking));
     await expectLiveVideo(page, '#preview');
@@ -266,6 +268,7 @@ describe('the call page, before joining', () => {
     await page.locator('#join').click();
     await page.waitForFunction(() => /could not be reached just now/.test(document.getElementById('notice')!.textContent ?? ''));
     expect(await page.locator('#call').isHidden()).toBe(true);
+    expect(logs).toEqual([expect.stringContaining('video service unavailable: Twilio answered 503')]);
 
     twilioMock.state.failWith = 0;
     await page.evaluate(() => ((window as any).__fakeVideo.failNext = { code: 53000, name: 'SignalingConnectionError', message: 'Signaling connection error' }));
