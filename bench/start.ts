@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort, repoRoot, startServerProcess } from '../test/support/server-process.js';
+import { appEnv, freePort, repoRoot, startServerProcess } from '../test/support/server-process.js';
 import { round } from './stats.js';
 
 /**
@@ -75,17 +75,12 @@ async function timeStart(command: string, args: string[], dataDir: string, env: 
   const port = await freePort();
   const server = await startServerProcess(command, args, {
     url: `http://127.0.0.1:${port}/healthz`,
-    env: { ...configFree(process.env), PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', ...env },
+    env: appEnv({ PORT: String(port), DATA_DIR: dataDir, ...env }),
     timeoutMs: 60_000,
     pollMs: 5,
   });
   await server.stop();
   return server.readyMs;
-}
-
-/** The environment without the app's own settings, so a developer's shell does not change what is measured. */
-function configFree(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(SLACK_|TWILIO_|PUBLIC_URL$|LINK_SECRET$)/.test(name)));
 }
 
 function times(runs: number, measure: () => number): number[] {

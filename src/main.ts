@@ -7,12 +7,13 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = await loadConfig();
   // The app's modules load while the database opens: PGlite spends part of its opening reading
-  // and compiling its WebAssembly Postgres, time in which this thread is free.
+  // and compiling its WebAssembly Postgres, time in which this thread is free. The Slack app
+  // (Bolt and its dependencies, a third of the modules) loads only when Slack is configured.
   const [database, { createApp }, { serve }, slack] = await Promise.all([
     openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` }),
     import('./app.js'),
     import('@hono/node-server'),
-    import('./slack/index.js'),
+    config.slack.botToken ? import('./slack/index.js') : undefined,
   ]);
   console.log(
     `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${database.location}` : `Postgres at ${database.location}`}, opened and migrated in ${Math.round(performance.now() - started)} ms`,
@@ -21,9 +22,9 @@ async function main(): Promise<void> {
 
   const deps = { db: database.db, dbKind: database.kind, config };
   // The meeting message in Slack shows when the video room starts and ends.
-  const app = createApp({ ...deps, onRoomEvent: slack.slackRoomEvents(deps) });
+  const app = createApp({ ...deps, onRoomEvent: slack?.slackRoomEvents(deps) });
   let socketMode: import('./slack/index.js').SlackApp | undefined;
-  if (config.slack.appToken && config.slack.botToken) {
+  if (slack && config.slack.appToken) {
     console.log(`Slack: connecting over Socket Mode (SLACK_APP_TOKEN) to ${config.slack.apiUrl}; retries until Slack answers`);
     // Not awaited before serving: the API and pages run even while Slack is unreachable.
     slack.startSocketMode(deps).then(

@@ -15,6 +15,16 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * The environment for a server the test starts: this process's, less the app's own settings (a
+ * developer's shell or CI's DATABASE_URL), plus `settings`. DATABASE_URL is empty unless given:
+ * the embedded database.
+ */
+export function appEnv(settings: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !/^(SLACK_|TWILIO_|PUBLIC_URL$|LINK_SECRET$|DATABASE_URL$|DATA_DIR$|PORT$)/.test(name));
+  return { ...Object.fromEntries(inherited), DATABASE_URL: '', ...settings };
+}
+
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
