@@ -26,7 +26,7 @@ dd { margin: 0; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.9em; }
 pre { overflow-x: auto; padding: 1rem; border: 1px solid GrayText; border-radius: 6px; }
 .note { border-left: 4px solid #b45309; padding: 0.25rem 0.75rem; }
-footer { margin-top: 3rem; padding-bottom: 2rem; color: GrayText; font-size: 0.9rem; }
+footer { margin-top: 3rem; padding-bottom: 2rem; border-top: 1px solid GrayText; font-size: 0.9rem; }
 `;
 
 /** The layout of the server's own pages (home, Slack set-up): c.render(<Page />, { title }). */

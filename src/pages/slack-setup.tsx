@@ -80,10 +80,13 @@ function SlackSetup({ config, manifest }: { config: AppDeps['config']; manifest:
           Restart the server, then type <code>/meet</code> in a channel.
         </li>
       </ol>
-      <h2 id="manifest-heading">Manifest for this server</h2>
-      <pre aria-labelledby="manifest-heading" tabindex={0}>
-        <code>{manifest}</code>
-      </pre>
+      <section aria-labelledby="manifest-heading">
+        <h2 id="manifest-heading">Manifest for this server</h2>
+        {/* Focusable, so a keyboard can scroll its long lines. */}
+        <pre tabindex={0}>
+          <code>{manifest}</code>
+        </pre>
+      </section>
     </>
   );
 }
