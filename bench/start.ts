@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +15,16 @@ import { round } from './stats.js';
  *   - warm through `npm start` (npm itself, the build check, then the server in the same process);
  *   - warm with Slack configured over HTTP (the Slack app's modules are loaded too);
  *   - warm through tsx on the TypeScript sources (npm run dev without the watcher), for comparison.
+ * Beside the wall-clock time, the CPU time the started processes used until then (user + system,
+ * all their threads; Linux only), which moves less when other work shares the machine.
  * `npm run bench:start` or `npm run bench -- start`; BENCH_START_RUNS (default 5) warm runs each.
  */
 const RUNS = Number(process.env.BENCH_START_RUNS ?? 5);
+
+interface Sample {
+  wallMs: number;
+  cpuMs: number | null;
+}
 
 interface Row {
   start: string;
@@ -25,6 +33,7 @@ interface Row {
   'min ms': number;
   'max ms': number;
   'vs node -e 0': string;
+  'CPU ms (median)': number | string;
 }
 
 export async function benchStart(): Promise<Row[]> {
@@ -34,7 +43,7 @@ export async function benchStart(): Promise<Row[]> {
     const emptyNode = times(RUNS, () => {
       const started = performance.now();
       spawnSync(process.execPath, ['-e', '0']);
-      return performance.now() - started;
+      return { wallMs: performance.now() - started, cpuMs: null };
     });
     const server = ['dist/server/main.js'];
     const cold = [await timeStart(process.execPath, server, dataDir)];
@@ -43,15 +52,20 @@ export async function benchStart(): Promise<Row[]> {
     const withSlack = await timeStarts(RUNS, process.execPath, server, dataDir, { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-signing-secret' });
     const tsx = await timeStarts(Math.min(RUNS, 3), process.execPath, ['--import', 'tsx', 'src/main.ts'], dataDir);
 
-    const baseline = median(emptyNode);
-    const row = (start: string, samples: number[]): Row => ({
-      start,
-      runs: samples.length,
-      'median ms': Math.round(median(samples)),
-      'min ms': Math.round(Math.min(...samples)),
-      'max ms': Math.round(Math.max(...samples)),
-      'vs node -e 0': `${round(median(samples) / baseline, 1)}×`,
-    });
+    const baseline = median(emptyNode.map((s) => s.wallMs));
+    const row = (start: string, samples: Sample[]): Row => {
+      const wall = samples.map((s) => s.wallMs);
+      const cpu = samples.map((s) => s.cpuMs).filter((ms): ms is number => ms !== null);
+      return {
+        start,
+        runs: samples.length,
+        'median ms': Math.round(median(wall)),
+        'min ms': Math.round(Math.min(...wall)),
+        'max ms': Math.round(Math.max(...wall)),
+        'vs node -e 0': `${round(median(wall) / baseline, 1)}×`,
+        'CPU ms (median)': cpu.length ? Math.round(median(cpu)) : '',
+      };
+    };
     return [
       row('node -e 0 (baseline: an empty Node process)', emptyNode),
       row('cold: node dist/server/main.js, new data directory', cold),
@@ -65,13 +79,13 @@ export async function benchStart(): Promise<Row[]> {
   }
 }
 
-async function timeStarts(runs: number, command: string, args: string[], dataDir: string, env: Record<string, string> = {}): Promise<number[]> {
-  const samples: number[] = [];
+async function timeStarts(runs: number, command: string, args: string[], dataDir: string, env: Record<string, string> = {}): Promise<Sample[]> {
+  const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) samples.push(await timeStart(command, args, dataDir, env));
   return samples;
 }
 
-async function timeStart(command: string, args: string[], dataDir: string, env: Record<string, string> = {}): Promise<number> {
+async function timeStart(command: string, args: string[], dataDir: string, env: Record<string, string> = {}): Promise<Sample> {
   const port = await freePort();
   const server = await startServerProcess(command, args, {
     url: `http://127.0.0.1:${port}/healthz`,
@@ -79,11 +93,29 @@ async function timeStart(command: string, args: string[], dataDir: string, env: 
     timeoutMs: 60_000,
     pollMs: 5,
   });
+  const cpuMs = groupCpuMs(server.child.pid!);
   await server.stop();
-  return server.readyMs;
+  return { wallMs: server.readyMs, cpuMs };
 }
 
-function times(runs: number, measure: () => number): number[] {
+/** User + system CPU time of every process in the group (npm, its shell and node for `npm start`), from /proc. */
+function groupCpuMs(group: number): number | null {
+  if (process.platform !== 'linux') return null;
+  const ticksPerSecond = 100; // USER_HZ, 100 on Linux
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // Fields after the command name: state ppid pgrp ... utime (12th) stime (13th).
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return (ticks * 1000) / ticksPerSecond;
+}
+
+function times(runs: number, measure: () => Sample): Sample[] {
   measure(); // warm the file cache
   return Array.from({ length: runs }, measure);
 }
