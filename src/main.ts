@@ -8,15 +8,18 @@ async function main(): Promise<void> {
   const config = await loadConfig();
   // The app's modules load while the database opens: PGlite spends part of its opening reading
   // and compiling its WebAssembly Postgres, time in which this thread is free. The Slack app
-  // (Bolt and its dependencies, a third of the modules) loads only when Slack is configured.
-  const [database, { createApp }, { serve }, slack] = await Promise.all([
-    openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` }),
+  // (Bolt and its dependencies, most of the bundle) loads only when Slack is configured.
+  const [{ database, openedMs }, { createApp }, { serve }, slack] = await Promise.all([
+    openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` }).then((database) => ({
+      database,
+      openedMs: Math.round(performance.now() - started),
+    })),
     import('./app.js'),
     import('@hono/node-server'),
     config.slack.botToken ? import('./slack/index.js') : undefined,
   ]);
   console.log(
-    `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${database.location}` : `Postgres at ${database.location}`}, opened and migrated in ${Math.round(performance.now() - started)} ms`,
+    `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${database.location}` : `Postgres at ${database.location}`}, opened and migrated in ${openedMs} ms`,
   );
   for (const line of describeMissing(config)) console.log(line);
 
