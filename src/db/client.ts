@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+// The migrators are small and loaded up front: imported on demand in the built server, one waited
+// some 200 ms on the module loader while the app's modules were still loading.
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -66,11 +70,6 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<DatabaseHan
 }
 
 async function runMigrations(handle: DatabaseHandle): Promise<void> {
-  if (handle.kind === 'pglite') {
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(handle.db as never, { migrationsFolder });
-  } else {
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    await migrate(handle.db as never, { migrationsFolder });
-  }
+  const migrate = handle.kind === 'pglite' ? migratePglite : migratePostgres;
+  await migrate(handle.db as never, { migrationsFolder });
 }
