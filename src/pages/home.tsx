@@ -12,7 +12,7 @@ export interface HomeOptions {
 export function homePage(deps: Pick<AppDeps, 'config' | 'dbKind'>, options: HomeOptions = {}): Hono {
   const page = new Hono();
   page.use('/', pagesRenderer());
-  page.get('/', (c) => c.render(<Home {...describe(deps, options)} />, { title: 'Home' }));
+  page.get('/', (c) => c.render(<Home {...homeProps(deps, options)} />, { title: 'Home' }));
   return page;
 }
 
@@ -23,7 +23,7 @@ interface HomeProps {
   slackSetupPath?: string;
 }
 
-function describe({ config, dbKind }: Pick<AppDeps, 'config' | 'dbKind'>, options: HomeOptions): HomeProps {
+function homeProps({ config, dbKind }: Pick<AppDeps, 'config' | 'dbKind'>, options: HomeOptions): HomeProps {
   const { slack, twilio } = config;
   const slackState = !options.slackSetupPath
     ? 'handled by the Node server, not here'
