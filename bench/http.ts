@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
 import { createApiKey } from '../src/api/keys.js';
 import { createBooking, createMeetingType, replaceSchedule, upsertPerson } from '../src/bookings/index.js';
 import { openDatabase } from '../src/db/client.js';
@@ -11,8 +12,13 @@ import { DEFAULT_BENCH_DATABASE_URL, round, scratchPostgres } from './stats.js';
  * HTTP load on the started server (a child process running createApp over Postgres, as
  * `npm start` does), with autocannon in this process:
  *   - GET  /bench/constant: a plain Hono route returning a constant, on the same server: the ceiling
+ *   - GET  /bench/tx-1-select: one tenant transaction (withTeam) running `select 1`: the floor of
+ *          any route that touches the database
+ *   - GET  /bench/tx-4-selects: the same transaction with four `select 1` in turn: what a request
+ *          of a few round trips costs at best
  *   - GET  /api/meetings/availability: one host, 7 days (API key check + slot computation)
  *   - POST /api/meetings/bookings: each request books a different free slot (key check + booking)
+ * The /bench routes exist only in this benchmark's server (see serve() below), never in the app.
  * `npm run bench -- http`, or `npx tsx bench/http.ts`. BENCH_HTTP_SECONDS (default 10) and
  * BENCH_HTTP_CONNECTIONS (default 16) change the load.
  */
@@ -38,6 +44,8 @@ interface Row {
   requests: number;
   'non-2xx': number;
   'vs constant': string;
+  'vs tx, 1 select': string;
+  'vs tx, 4 selects': string;
 }
 
 export async function benchHttp(baseUrl = process.env.DATABASE_URL ?? DEFAULT_BENCH_DATABASE_URL): Promise<Row[]> {
@@ -53,6 +61,9 @@ export async function benchHttp(baseUrl = process.env.DATABASE_URL ?? DEFAULT_BE
 
     await load(base, { path: '/bench/constant' }, 2); // warm-up: JIT, pool, connections
     const constant = await load(base, { path: '/bench/constant' });
+    await load(base, { path: '/bench/tx-1-select' }, 2);
+    const oneSelect = await load(base, { path: '/bench/tx-1-select' });
+    const fourSelects = await load(base, { path: '/bench/tx-4-selects' });
     await load(base, { path: seeded.availabilityPath, headers: auth }, 2);
     const availability = await load(base, { path: seeded.availabilityPath, headers: auth });
 
@@ -71,7 +82,7 @@ export async function benchHttp(baseUrl = process.env.DATABASE_URL ?? DEFAULT_BE
       },
     });
 
-    const ceiling = constant.requests.average;
+    const ratio = (r: autocannon.Result, baseline: autocannon.Result) => `${Number((r.requests.average / baseline.requests.average).toPrecision(2))}×`;
     const row = (route: string, r: autocannon.Result): Row => ({
       route,
       'req/s': round(r.requests.average, 0),
@@ -79,10 +90,14 @@ export async function benchHttp(baseUrl = process.env.DATABASE_URL ?? DEFAULT_BE
       'p99 ms': r.latency.p99,
       requests: r.requests.total,
       'non-2xx': r.non2xx + r.errors,
-      'vs constant': `${round((100 * r.requests.average) / ceiling, 1)}%`,
+      'vs constant': ratio(r, constant),
+      'vs tx, 1 select': ratio(r, oneSelect),
+      'vs tx, 4 selects': ratio(r, fourSelects),
     });
     return [
       row('GET /bench/constant (plain Hono)', constant),
+      row('GET /bench/tx-1-select (tenant transaction, select 1)', oneSelect),
+      row('GET /bench/tx-4-selects (tenant transaction, 4 × select 1)', fourSelects),
       row('GET /api/meetings/availability (1 host, 7 days)', availability),
       row('POST /api/meetings/bookings', bookings),
     ];
@@ -165,7 +180,18 @@ async function serve(url: string): Promise<void> {
   const handle = await openDatabase({ url, max: 10, migrate: false });
   const config = await loadConfig({ ...process.env, DATABASE_URL: url, LINK_SECRET: 'bench-link-secret-bench-link-secret-0123' });
   const app = createApp({ db: handle.db, dbKind: 'postgres', config });
+  // Bench-only routes, added here to this process's app: the app itself (and its build) has none.
   app.get('/bench/constant', (c) => c.text('ok'));
+  app.get('/bench/tx-1-select', async (c) => {
+    await withTeam(handle.db, TEAM, (tx) => tx.execute(sql`select 1`));
+    return c.text('ok');
+  });
+  app.get('/bench/tx-4-selects', async (c) => {
+    await withTeam(handle.db, TEAM, async (tx) => {
+      for (let i = 0; i < 4; i++) await tx.execute(sql`select 1`);
+    });
+    return c.text('ok');
+  });
   const server = listen({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send!({ port: info.port }));
   // Exit at once: requests autocannon left in flight would only log failures against a closing
   // pool, and the parent drops the scratch database with (force).

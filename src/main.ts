@@ -1,20 +1,28 @@
 import { existsSync } from 'node:fs';
-import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
 import { ConfigError, describeMissing, loadConfig, pgliteDir, prepareDataDir } from './config.js';
 import { openDatabase } from './db/client.js';
 import { DataDirectoryLockedError } from './db/directory-lock.js';
-import { startEvents } from './events/index.js';
-import { startSocketMode, type SlackApp } from './slack/index.js';
 
 async function main(): Promise<void> {
+  const started = performance.now();
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = await loadConfig();
   await prepareDataDir(config);
-  const started = performance.now();
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: pgliteDir(config) });
+  // The app's modules load while the database opens: PGlite spends part of its opening reading
+  // and compiling its WebAssembly Postgres, time in which this thread is free. The Slack app
+  // (Bolt and its dependencies, most of the bundle) loads only when Slack is configured.
+  const [{ database, openedMs }, { createApp }, { serve }, { startEvents }, slack] = await Promise.all([
+    openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: pgliteDir(config) }).then((database) => ({
+      database,
+      openedMs: Math.round(performance.now() - started),
+    })),
+    import('./app.js'),
+    import('@hono/node-server'),
+    import('./events/index.js'),
+    config.slack.botToken ? import('./slack/index.js') : undefined,
+  ]);
   console.log(
-    `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${database.location}` : `Postgres at ${database.location}`}, migrated in ${Math.round(performance.now() - started)} ms`,
+    `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${database.location}` : `Postgres at ${database.location}`}, opened and migrated in ${openedMs} ms`,
   );
   for (const line of describeMissing(config)) console.log(line);
 
@@ -22,13 +30,13 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   // Booking events (from every surface and every process) reach Slack and the other consumers.
   const events = await startEvents(deps, database);
-  let socketMode: SlackApp | undefined;
-  if (config.slack.appToken && config.slack.botToken) {
+  let socketMode: import('./slack/index.js').SlackApp | undefined;
+  if (slack && config.slack.appToken) {
     console.log(`Slack: connecting over Socket Mode (SLACK_APP_TOKEN) to ${config.slack.apiUrl}; retries until Slack answers`);
     // Not awaited before serving: the API and pages run even while Slack is unreachable.
-    startSocketMode(deps).then(
-      (slack) => {
-        socketMode = slack;
+    slack.startSocketMode(deps).then(
+      (connected) => {
+        socketMode = connected;
         console.log('Slack: Socket Mode connected (SLACK_APP_TOKEN); no public URL needed');
       },
       (error) => console.error(`Slack: Socket Mode could not connect: ${error instanceof Error ? error.message : error}`),
@@ -37,7 +45,7 @@ async function main(): Promise<void> {
     console.log(`Slack: requests at ${config.publicUrl}/slack/events`);
   }
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-    console.log(`Listening on http://localhost:${info.port} (public URL ${config.publicUrl})`);
+    console.log(`Listening on http://localhost:${info.port} (public URL ${config.publicUrl}), ready in ${Math.round(performance.now())} ms`);
   });
 
   const shutdown = async (signal: string) => {

@@ -5,14 +5,21 @@ import { onApiError, onApiNotFound, requestIdMiddleware } from './api/errors.js'
 import { limitBody } from './api/body-limit.js';
 import { MAX_BODY_BYTES, MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocument } from './api/index.js';
 import { checkDatabase } from './db/health.js';
+import { homePage } from './pages/home.js';
 import { videoPages } from './video/pages.js';
+
+export interface WebAppOptions {
+  /** Mounts what only the Node app has (the Slack endpoint and its set-up page) ahead of the pages' catch-all routes. */
+  beforePages?: (app: Hono) => void;
+  /** The Slack set-up page the home page links to, where this app has one. */
+  slackSetupPath?: string;
+}
 
 /**
  * Everything that runs on Node and on Cloudflare Workers alike: health, the meetings API with
- * its OpenAPI document and reference page, and the web pages. `beforePages` mounts what only the
- * Node app has (the Slack endpoint) ahead of the pages' catch-all routes.
+ * its OpenAPI document and reference page, the home page and the call pages.
  */
-export function createWebApp(deps: AppDeps, beforePages?: (app: Hono) => void): Hono {
+export function createWebApp(deps: AppDeps, options: WebAppOptions = {}): Hono {
   const app = new Hono();
   app.use(requestIdMiddleware());
   // Every body (the API's, Slack's, Twilio's) is read whole and bounded before any handler runs.
@@ -29,7 +36,8 @@ export function createWebApp(deps: AppDeps, beforePages?: (app: Hono) => void): 
   app.route(MEETINGS_API_BASE, meetingsApi);
   app.route('/api', apiDocsRoutes(() => meetingsApiDocument(meetingsApi)));
 
-  beforePages?.(app);
+  options.beforePages?.(app);
+  app.route('/', homePage(deps, { slackSetupPath: options.slackSetupPath }));
   app.route('/', videoPages(deps));
   return app;
 }

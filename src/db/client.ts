@@ -2,6 +2,10 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { AdmissionGate, setAdmissionGate } from './admission.js';
 import { lockDataDirectory } from './directory-lock.js';
+// The migrators are small and loaded up front: imported on demand in the built server, one waited
+// some 200 ms on the module loader while the app's modules were still loading.
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -79,9 +83,12 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<DatabaseHan
   const { drizzle } = await import('drizzle-orm/pglite');
   // One process at a time: a second one opening the same directory would damage it.
   const lock = isDirectory(dataDir) ? await lockDataDirectory(dataDir) : undefined;
+  // 32 MB of shared buffers rather than Postgres's 128 MB: the embedded database is small and its
+  // files stay in the OS cache, and a start then takes about 100 ms less CPU and 110 MB less memory.
+  const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
   let client;
   try {
-    client = await PGlite.create(dataDir, { extensions: { btree_gist }, loadDataDir: snapshot });
+    client = await PGlite.create(dataDir, { extensions: { btree_gist }, loadDataDir: snapshot, startParams });
   } catch (error) {
     await lock?.release();
     throw error;
@@ -104,11 +111,6 @@ function isDirectory(dataDir: string): boolean {
 }
 
 async function runMigrations(handle: DatabaseHandle): Promise<void> {
-  if (handle.kind === 'pglite') {
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(handle.db as never, { migrationsFolder });
-  } else {
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    await migrate(handle.db as never, { migrationsFolder });
-  }
+  const migrate = handle.kind === 'pglite' ? migratePglite : migratePostgres;
+  await migrate(handle.db as never, { migrationsFolder });
 }

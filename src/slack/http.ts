@@ -4,7 +4,6 @@ import { getBooking, getPeople, NotFoundError } from '../bookings/index.js';
 import { withTeam } from '../db/tenant.js';
 import { joinUrl } from '../video/links.js';
 import { buildIcs } from './ics.js';
-import { createHttpSlackApp } from './index.js';
 import { verifyCalendarSignature } from './links.js';
 import { loadLineage } from '../bookings/index.js';
 
@@ -14,10 +13,14 @@ import { loadLineage } from '../bookings/index.js';
  */
 export function slackRoutes(deps: AppDeps): Hono {
   const routes = new Hono();
-  const slack = createHttpSlackApp(deps);
-  routes.post('/events', (c) => {
+  const { botToken, signingSecret } = deps.config.slack;
+  // Bolt and the listeners load only where Slack is configured, starting now (main.ts waits for
+  // them before it listens); a server without Slack starts without them.
+  const slack = botToken && signingSecret ? import('./index.js').then((m) => m.createHttpSlackApp(deps)) : undefined;
+  slack?.catch(() => {}); // a failure surfaces on the first request, through onError
+  routes.post('/events', async (c) => {
     if (!slack) return c.json({ error: 'Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET' }, 503);
-    return slack.receiver.handle(c);
+    return (await slack)!.receiver.handle(c);
   });
 
   routes.get('/ics/:file', async (c) => {

@@ -1,22 +1,13 @@
 import { App, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
+import { webClientOptions } from './web-client.js';
+
+export { webClientOptions } from './web-client.js';
 import type { AppDeps } from '../app.js';
 import { slackContext, type SlackContext } from './context.js';
 import { dedupeEvents } from './event-receipts.js';
 import { registerListeners } from './listeners/index.js';
 import { HonoReceiver } from './receiver.js';
-
-/**
- * Web API client settings: every call goes to SLACK_API_URL; a 429 is retried after its
- * Retry-After (the client does that), other failures a few times with backoff.
- */
-export function webClientOptions(deps: Pick<AppDeps, 'config'>): WebClientOptions {
-  return {
-    slackApiUrl: deps.config.slack.apiUrl,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-    logLevel: LogLevel.ERROR,
-  };
-}
 
 export interface SlackApp {
   bolt: App;

@@ -4,7 +4,7 @@ import { meetingLineage } from '../bookings/lineage.js';
 import { isUuid } from '../core/ids.js';
 import type { Database } from '../db/client.js';
 import { meetingRooms, meetingTypes, users } from '../db/schema.js';
-import { withTeam, type Tx } from '../db/tenant.js';
+import { withTeam } from '../db/tenant.js';
 import { GUEST, LinkError, guestIdOf, verifyJoinToken } from './links.js';
 import { findMeetingRoom } from './room-store.js';
 import { findTwilioRoom, roomUniqueName, type TwilioCredentials, type TwilioRoom } from './twilio-rooms.js';

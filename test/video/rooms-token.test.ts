@@ -10,6 +10,7 @@ import { bookingEvents, meetingRooms } from '../../src/db/schema.js';
 import { withTeam } from '../../src/db/tenant.js';
 import { guestJoinUrl, joinUrl, personalGuestJoinUrl, signJoinToken } from '../../src/video/links.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
+import { captureLogs } from '../support/console.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
 import { TWILIO, fakeTwilio, testConfig } from './support.js';
 
@@ -144,10 +145,13 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/token on %s', 
   });
 
   it('answers 503 when Twilio fails, and leaves nothing behind', async () => {
+    const logs = captureLogs(/video service unavailable/);
     const booking = await book();
     twilioMock.state.failWith = 500;
     const response = await requestToken(booking.id, { k: await linkToken(booking.id) });
     const body = await expectError(response, 503, 'video_unavailable');
+    // The log names the request, as the answer does, so an operator can find one from the other.
+    expect(logs).toEqual([`[request ${body.error.requestId}] video service unavailable: Twilio answered 500: Internal Server Error (20500)`]);
     expect(body.error.message).toMatch(/try again/i);
     expect(response.headers.get('retry-after')).toBe('5');
     expect(await roomsOf(booking.id)).toEqual([]);
@@ -158,9 +162,11 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/token on %s', 
   });
 
   it('answers 503 when Twilio cannot be reached', async () => {
+    const logs = captureLogs(/video service unavailable/);
     const booking = await book();
     twilioMock.server.use(http.post(`${TWILIO.apiUrl}/v1/Rooms`, () => HttpResponse.error()));
     await expectError(await requestToken(booking.id, { k: await linkToken(booking.id) }), 503, 'video_unavailable');
+    expect(logs).toEqual([expect.stringMatching(/video service unavailable: Twilio could not be reached/)]);
     expect(await roomsOf(booking.id)).toEqual([]);
   });
 

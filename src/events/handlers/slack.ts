@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../../app.js';
 import { slackContext } from '../../slack/context.js';
-import { webClientOptions } from '../../slack/index.js';
+import { webClientOptions } from '../../slack/web-client.js';
 import { announceBooked, announceCancelled, announceMoved, showCallState } from '../../slack/meeting-sync.js';
 import type { EventHandler } from '../dispatcher.js';
 import { EVENT_KINDS, type BookingRescheduledPayload } from '../outbox.js';
