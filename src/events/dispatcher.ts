@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { withTeam, withoutTeam, type Tx } from '../db/tenant.js';
+import { rawRows as rows } from '../db/raw.js';
+import { withTeam, withoutTeam } from '../db/tenant.js';
 import { EVENTS_CHANNEL, type BookingEventKind, type EventPayloads } from './outbox.js';
 
 /** An event as a handler receives it. */
@@ -24,6 +25,18 @@ export interface EffectLedger {
   once(effect: string, work: () => Promise<void>): Promise<void>;
 }
 
+/**
+ * Work a consumer does on its own clock beside the events (guests' reminder emails, sent when
+ * they come due): started and stopped with the dispatcher, so every process that delivers events
+ * runs it too.
+ */
+export interface BackgroundJob {
+  start(options: { pollMs?: number }): void;
+  stop(): Promise<void>;
+  /** Look now rather than at the next poll. */
+  kick(): void;
+}
+
 /** One consumer of booking events (Slack, email, webhooks, video). Must be idempotent by event id. */
 export interface EventHandler {
   name: string;
@@ -33,6 +46,7 @@ export interface EventHandler {
   /** Delay before attempt n + 1 after attempt n failed. */
   backoffMs?: (attempt: number) => number;
   handle(event: DeliveredEvent, effects: EffectLedger): Promise<void>;
+  job?: BackgroundJob;
 }
 
 export interface DispatcherOptions {
@@ -44,6 +58,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** LISTEN on the events channel (DatabaseHandle.listen), so a commit wakes the dispatcher at once. */
   listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
+  /** How often the handlers' background jobs look for due work (each job has its own default). */
+  jobPollMs?: number;
   log?: Pick<Console, 'warn' | 'error'>;
 }
 
@@ -111,13 +127,23 @@ export class EventDispatcher {
       }
     }
     this.loop = this.run();
+    for (const job of this.jobs) job.start({ pollMs: this.options.jobPollMs });
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.kick();
-    await this.loop;
+    await Promise.all([this.loop, ...this.jobs.map((job) => job.stop())]);
     await this.unlisten?.().catch(() => {});
+  }
+
+  /** Makes the handlers' background jobs look for due work now (after a clock change in tests, say). */
+  kickJobs(): void {
+    for (const job of this.jobs) job.kick();
+  }
+
+  private get jobs(): BackgroundJob[] {
+    return [...this.handlers.values()].flatMap((h) => (h.job ? [h.job] : []));
   }
 
   /** Look now rather than at the next poll. */
@@ -315,12 +341,6 @@ export class EventDispatcher {
       DISPATCHER_LIMITS,
     );
   }
-}
-
-/** Rows of a raw query, from either driver (postgres.js returns an array, PGlite an object with rows). */
-async function rows<T = Record<string, unknown>>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
-  const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
 }
 
 function describeError(error: unknown): string {

@@ -21,6 +21,7 @@ export function testConfig(overrides: Partial<Config['slack']> = {}): Config {
     linkSecret: LINK_SECRET,
     slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: SLACK_API, ...overrides },
     twilio: { apiUrl: 'https://video.twilio.test' },
+    email: {},
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildIcs } from '../../src/slack/ics.js';
+import { buildIcs } from '../../src/core/ics.js';
 
 const base = {
   uid: '11111111-1111-4111-8111-111111111111',

@@ -1,0 +1,109 @@
+import { buildIcs, type IcsAttendee } from '../core/ics.js';
+import { escapeHtml, htmlLines } from './message.js';
+import { guestTime, type GuestTime } from './when.js';
+
+/**
+ * What every email to one guest is built from: the meeting as it stands, who is in it (by name),
+ * the guest and their own links. Gathered by meeting-mail.ts; the builders are pure functions of it.
+ */
+export interface GuestMailInput {
+  meeting: {
+    /** The calendar UID: the meeting's first booking, the same through every move. */
+    meetingId: string;
+    title: string;
+    notes: string | null;
+    startsAt: Date;
+    endsAt: Date;
+    /** How often it was moved: the invitation's SEQUENCE. */
+    sequence: number;
+  };
+  organizer: { name: string; email: string | null };
+  /** Everyone in the meeting, organizer first, by name; guests carry their id. */
+  people: { name: string; email: string | null; role: 'organizer' | 'host' | 'guest'; guestId: string | null }[];
+  guest: { guestId: string; name: string; email: string; timeZone: string | null };
+  /** The guest's own join link (signed, names them, follows moves) and manage link. */
+  links: { join: string; manage: string };
+  /** MAIL_FROM, which stands as the invitation's ORGANIZER when the organizer's address is unknown. */
+  sender: { name?: string; address: string };
+  /** When this version is written (DTSTAMP). */
+  now: Date;
+}
+
+export function timeOf(input: GuestMailInput): GuestTime {
+  return guestTime(input.meeting.startsAt, input.meeting.endsAt, input.guest.timeZone);
+}
+
+/** "Ana Alvarez (organizer), Ben Brown, Sam Customer (you)" */
+export function whoLine(input: GuestMailInput): string {
+  return input.people
+    .map((p) => `${p.name}${p.role === 'organizer' ? ' (organizer)' : ''}${p.guestId === input.guest.guestId ? ' (you)' : ''}`)
+    .join(', ');
+}
+
+/** The invitation file the guest's calendar reads: their own copy (their join link is its location). */
+export function invitationIcs(input: GuestMailInput, method: 'REQUEST' | 'CANCEL', sequence: number): string {
+  const organizer = { name: input.organizer.name, email: input.organizer.email ?? input.sender.address };
+  const attendees: IcsAttendee[] = input.people
+    .filter((p): p is typeof p & { email: string } => Boolean(p.email))
+    .map((p) => ({ name: p.name, email: p.email, partstat: p.role === 'guest' ? 'NEEDS-ACTION' : 'ACCEPTED' }));
+  const cancelled = method === 'CANCEL';
+  const description = cancelled
+    ? `${input.meeting.title} was cancelled.`
+    : [
+        input.meeting.notes ?? '',
+        `Join the video call (your own link, please do not share it): ${input.links.join}`,
+        `Reschedule or cancel: ${input.links.manage}`,
+        `With: ${whoLine(input)}`,
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+  return buildIcs({
+    method,
+    uid: input.meeting.meetingId,
+    sequence,
+    start: input.meeting.startsAt,
+    end: input.meeting.endsAt,
+    title: input.meeting.title,
+    description,
+    location: cancelled ? undefined : input.links.join,
+    url: cancelled ? undefined : input.links.join,
+    cancelled,
+    organizer,
+    attendees,
+    stamp: input.now,
+  });
+}
+
+/** The details block, plain text: when (or now and before, for a move, and the zone note), who, the notes. */
+export function detailsText(input: GuestMailInput, time: GuestTime = timeOf(input), previous?: GuestTime): string {
+  return [
+    ...(previous ? [`Now: ${time.long}`, `Was: ${previous.long}`] : [`When: ${time.long}`]),
+    ...(time.zoneNote ? [time.zoneNote] : []),
+    `Who: ${whoLine(input)}`,
+    ...(input.meeting.notes ? ['', 'Notes:', input.meeting.notes] : []),
+  ].join('\n');
+}
+
+export function detailsHtml(input: GuestMailInput, time: GuestTime = timeOf(input), previous?: GuestTime): string {
+  const line = (label: string, value: string) => `<p style="margin:0 0 4px"><strong>${label}:</strong> ${value}</p>`;
+  return [
+    ...(previous
+      ? [line('Now', escapeHtml(time.long)), line('Was', `<s style="color:#616061">${escapeHtml(previous.long)}</s>`)]
+      : [line('When', escapeHtml(time.long))]),
+    ...(time.zoneNote ? [`<p style="margin:0 0 4px;font-size:13px;color:#616061">${escapeHtml(time.zoneNote)}</p>`] : []),
+    line('Who', escapeHtml(whoLine(input))),
+    ...(input.meeting.notes ? [`<p style="margin:8px 0 0"><strong>Notes:</strong><br>${htmlLines(input.meeting.notes)}</p>`] : []),
+  ].join('\n');
+}
+
+export function footerText(input: GuestMailInput): string {
+  return `You receive this as a guest of a meeting with ${input.organizer.name}, booked through Meetings for Slack.`;
+}
+
+/** "in 45 minutes", "in 1 hour", "in about 3 hours" */
+export function startsIn(startsAt: Date, now: Date): string {
+  const minutes = Math.max(0, Math.round((startsAt.getTime() - now.getTime()) / 60_000));
+  if (minutes === 60) return 'in 1 hour';
+  if (minutes < 90) return minutes === 1 ? 'in 1 minute' : `in ${minutes} minutes`;
+  return `in about ${Math.round(minutes / 60)} hours`;
+}
