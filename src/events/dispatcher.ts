@@ -35,6 +35,8 @@ export interface BackgroundJob {
   stop(): Promise<void>;
   /** Look now rather than at the next poll. */
   kick(): void;
+  /** One round of due work, now; returns how much it took on. */
+  runOnce(): Promise<number>;
 }
 
 /** One consumer of booking events (Slack, email, webhooks, video). Must be idempotent by event id. */
@@ -140,6 +142,11 @@ export class EventDispatcher {
   /** Makes the handlers' background jobs look for due work now (after a clock change in tests, say). */
   kickJobs(): void {
     for (const job of this.jobs) job.kick();
+  }
+
+  /** One round of every background job, now, beside their own loops. */
+  async runJobsOnce(): Promise<number> {
+    return (await Promise.all(this.jobs.map((job) => job.runOnce()))).reduce((a, b) => a + b, 0);
   }
 
   private get jobs(): BackgroundJob[] {

@@ -66,3 +66,50 @@ export function clickMeetingButton(t: SlackTestApp, input: { user: string; actio
     actions: [{ type: 'button', action_id: input.actionId, block_id: 'meeting_actions', value: input.bookingId }],
   });
 }
+
+/** `user` moves the meeting with its Reschedule button: the modal, a day, then the slot starting at `start`. */
+export async function rescheduleThroughSlack(
+  t: SlackTestApp,
+  slack: FakeSlack,
+  input: { user: string; bookingId: string; day: string; start: string; channel?: string },
+): Promise<void> {
+  slack.clearCalls();
+  await clickMeetingButton(t, { user: input.user, actionId: 'meeting_reschedule', bookingId: input.bookingId, channel: input.channel });
+  const form = await slack.waitFor('views.update', (b) => b.view?.blocks?.some((x: any) => x.block_id === 'moving'));
+  slack.clearCalls();
+  await sendInteraction(t.app, {
+    type: 'block_actions',
+    team: { id: TEAM },
+    user: userOf(TEAM, input.user),
+    trigger_id: 't',
+    view: viewPayload(form.body.view, form.body.view_id, form.body.hash, { day: { selected_date: input.day } }),
+    actions: [{ type: 'datepicker', action_id: 'booking_day', block_id: 'day', selected_date: input.day }],
+  });
+  const dayView = (await slack.waitFor('views.update')).body.view;
+  const slot = slotOptions(dayView).find((o) => o.value === input.start);
+  expect(slot, `slot ${input.start} offered`).toBeDefined();
+  const response = await sendInteraction(t.app, {
+    type: 'view_submission',
+    team: { id: TEAM },
+    user: userOf(TEAM, input.user),
+    view: viewPayload(dayView, form.body.view_id, 'h-move', { 'slot-*': { selected_option: slot } }),
+  });
+  expect(await response.text()).toBe('');
+  await eventsSettled(t);
+}
+
+/** `user` cancels the meeting with its Cancel button, giving `reason`. */
+export async function cancelThroughSlack(t: SlackTestApp, slack: FakeSlack, input: { user: string; bookingId: string; reason: string; channel?: string }): Promise<void> {
+  slack.clearCalls();
+  await clickMeetingButton(t, { user: input.user, actionId: 'meeting_cancel', bookingId: input.bookingId, channel: input.channel });
+  const modal = await slack.waitFor('views.open');
+  expect(modal.body.view.callback_id).toBe('cancel_meeting');
+  const response = await sendInteraction(t.app, {
+    type: 'view_submission',
+    team: { id: TEAM },
+    user: userOf(TEAM, input.user),
+    view: viewPayload(modal.body.view, 'V-cancel', 'h-cancel', { reason: { value: input.reason } }),
+  });
+  expect(await response.text()).toBe('');
+  await eventsSettled(t);
+}
