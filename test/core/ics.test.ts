@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import ICAL from 'ical.js';
 import { buildIcs } from '../../src/core/ics.js';
 
 const base = {
@@ -40,5 +41,47 @@ describe('the .ics file (RFC 5545)', () => {
     const cancelled = buildIcs({ ...base, cancelled: true, sequence: 1 });
     expect(cancelled).toContain('METHOD:CANCEL\r\n');
     expect(cancelled).toContain('STATUS:CANCELLED\r\n');
+  });
+});
+
+describe('the .ics invitation (RFC 5546 METHOD:REQUEST / CANCEL), read back with ical.js', () => {
+  const invitation = {
+    ...base,
+    method: 'REQUEST' as const,
+    location: `https://meet.test/m/abc?k=${'y'.repeat(150)}`,
+    organizer: { name: 'Ana "the boss" Alvarez', email: 'ana@example.com' },
+    attendees: [
+      { name: 'Ana "the boss" Alvarez', email: 'ana@example.com', partstat: 'ACCEPTED' as const },
+      { name: 'Sam Customer, Jr.', email: 'sam@example.org' },
+    ],
+  };
+
+  it('names the organizer and each attendee by name, with the join link as its location', () => {
+    const calendar = new ICAL.Component(ICAL.parse(buildIcs(invitation)));
+    expect(calendar.getFirstPropertyValue('method')).toBe('REQUEST');
+    const event = calendar.getFirstSubcomponent('vevent')!;
+    expect(event.getFirstPropertyValue('location')).toBe(invitation.location);
+    const organizer = event.getFirstProperty('organizer')!;
+    expect(organizer.getParameter('cn')).toBe("Ana 'the boss' Alvarez");
+    expect(organizer.getFirstValue()).toBe('mailto:ana@example.com');
+    expect(
+      event.getAllProperties('attendee').map((a) => [a.getParameter('cn'), a.getFirstValue(), a.getParameter('partstat'), a.getParameter('rsvp')]),
+    ).toEqual([
+      ["Ana 'the boss' Alvarez", 'mailto:ana@example.com', 'ACCEPTED', 'FALSE'],
+      ['Sam Customer, Jr.', 'mailto:sam@example.org', 'NEEDS-ACTION', 'FALSE'],
+    ]);
+    expect(event.getFirstPropertyValue('status')).toBe('CONFIRMED');
+  });
+
+  it('refuses a REQUEST without an organizer (calendars would ignore it)', () => {
+    expect(() => buildIcs({ ...invitation, organizer: null })).toThrow(/organizer/);
+  });
+
+  it('cancels with METHOD:CANCEL and STATUS:CANCELLED, the method given or implied', () => {
+    for (const ics of [buildIcs({ ...invitation, method: 'CANCEL', cancelled: true }), buildIcs({ ...base, cancelled: true })]) {
+      const calendar = new ICAL.Component(ICAL.parse(ics));
+      expect(calendar.getFirstPropertyValue('method')).toBe('CANCEL');
+      expect(calendar.getFirstSubcomponent('vevent')!.getFirstPropertyValue('status')).toBe('CANCELLED');
+    }
   });
 });

@@ -1,10 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getBooking } from '../../src/bookings/index.js';
+import { describeMissing } from '../../src/config.js';
 import { call } from '../api/support.js';
 import { FakeSlack } from '../slack/support/fake-slack.js';
 import { cancelThroughSlack, rescheduleThroughSlack } from '../slack/support/flows.js';
+import { sql } from 'drizzle-orm';
 import { TEAM, eventsSettled } from '../slack/support/slack-app.js';
 import { databaseKinds } from '../support/databases.js';
+import { rawRows } from '../support/sql.js';
 import {
   KIM,
   SAM,
@@ -234,5 +237,36 @@ describe.each(databaseKinds())('email for guests on %s', (kind) => {
     await vi.waitFor(async () => expect((await emailDeliveries(t, booking.id))[0]).toMatchObject({ status: 'delivered' }), { timeout: 15_000 });
     expect((await emailDeliveries(t, booking.id))[0]!.attempts).toBeGreaterThanOrEqual(2);
     expect(smtp.to(SAM.email, about('While down'))).toHaveLength(1);
+  });
+});
+
+describe.each(databaseKinds())('without email configured, on %s', (kind) => {
+  const smtp = new SmtpCatcher();
+  let t: EmailTestApp;
+  beforeAll(async () => {
+    await smtp.start();
+    // A mail server is there, but MAIL_FROM is not set: email stays off.
+    t = await startEmailTestApp(kind, NOW, smtp, { from: undefined });
+  });
+  afterAll(async () => {
+    await t?.handle.close();
+    await smtp.stop();
+  });
+
+  it('attempts nothing, and says so once at start-up', async () => {
+    expect(describeMissing(t.config).filter((line) => line.startsWith('Email:'))).toEqual([
+      'Email: not configured, set MAIL_FROM; guests see their links only on the confirmation page',
+    ]);
+    expect(t.events.handlerNames).toEqual(['slack']);
+    const booking = await bookThroughApi(t, { start: '2027-03-02T14:00:00Z', title: 'Quiet', guests: [SAM, KIM] });
+    await eventsSettled(t);
+    // Slack heard of it; email did not.
+    const handlers = await rawRows<{ handler: string }>(t.handle.db, sql`select distinct handler from event_deliveries where meeting_id = ${booking.id}`);
+    expect(handlers.map((h) => h.handler)).toEqual(['slack']);
+    expect(await remindersOf(t, booking.id)).toEqual([]);
+    expect(await guestEmailRows(t, booking.id)).toEqual([]);
+    t.clock.now = new Date('2027-03-02T13:30:00Z');
+    expect(await t.events.runJobsOnce()).toBe(0);
+    expect(smtp.emails).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { expect } from 'vitest';
 import { createApiKey } from '../../../src/api/keys.js';
+import type { Config } from '../../../src/config.js';
 import { verifyManageToken } from '../../../src/public/manage-links.js';
 import { verifyJoinToken } from '../../../src/video/links.js';
 import { call } from '../../api/support.js';
@@ -18,11 +19,12 @@ export interface EmailTestApp extends SlackTestApp {
 }
 
 /**
- * The whole app (Slack configured, msw answering it) with email on, sending to `smtp`; Ana
+ * The whole app (Slack configured, msw answering it) with email on, sending to `smtp` (unless
+ * `email` says otherwise); Ana
  * (organizer, Europe/London) and Ben (host, America/New_York) registered through the API.
  */
-export async function startEmailTestApp(kind: DatabaseKind, now: Date, smtp: SmtpCatcher | null): Promise<EmailTestApp> {
-  const config = { ...testConfig(), email: smtp ? { smtpUrl: smtp.url, from: MAIL_FROM } : {} };
+export async function startEmailTestApp(kind: DatabaseKind, now: Date, smtp: SmtpCatcher, email: Partial<Config['email']> = {}): Promise<EmailTestApp> {
+  const config = { ...testConfig(), email: { smtpUrl: smtp.url, from: MAIL_FROM, ...email } };
   const t = await startSlackTestApp(kind, now, { config });
   const key = (await createApiKey(t.handle.db, { teamId: TEAM, name: 'helpdesk' })).key;
   for (const [id, person] of Object.entries(PEOPLE)) {
