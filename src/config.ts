@@ -104,7 +104,8 @@ export function parseMailbox(value: string): { name?: string; address: string } 
   const match = /^\s*(?:"?([^"<>]*?)"?\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(value);
   if (!match) return undefined;
   const address = match[2] ?? match[3]!;
-  if (!z.email().safeParse(address).success) return undefined;
+  // Loose on purpose: a local catcher's meet@localhost is as good as any for a sender.
+  if (!/^[^\s@<>",;]+@[^\s@<>",;.][^\s@<>",;]*$/.test(address) || address.endsWith('.')) return undefined;
   const name = match[1]?.trim();
   return name ? { name, address } : { address };
 }

@@ -1,4 +1,4 @@
-import { footerText, invitationIcs, timeOf, whoLine, type GuestMailInput } from './guest-mail.js';
+import { footerText, htmlTime, invitationIcs, timeOf, whoLine, type GuestMailInput } from './guest-mail.js';
 import { escapeHtml, htmlEmail, htmlLines, type OutgoingEmail } from './message.js';
 
 export interface CancelNotice {
@@ -39,7 +39,7 @@ export function cancellationEmail(input: GuestMailInput, cancel: CancelNotice): 
     sections: [
       {
         body: [
-          `<p style="margin:0 0 4px"><strong>It was:</strong> <s style="color:#616061">${escapeHtml(time.long)}</s></p>`,
+          `<p style="margin:0 0 4px"><strong>It was:</strong> <s style="color:#616061">${htmlTime(time.long)}</s></p>`,
           ...(time.zoneNote ? [`<p style="margin:0 0 4px;font-size:13px;color:#616061">${escapeHtml(time.zoneNote)}</p>`] : []),
           `<p style="margin:0 0 4px"><strong>With:</strong> ${escapeHtml(whoLine(input))}</p>`,
         ].join('\n'),

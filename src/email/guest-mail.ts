@@ -84,12 +84,17 @@ export function detailsText(input: GuestMailInput, time: GuestTime = timeOf(inpu
   ].join('\n');
 }
 
+/** A time for HTML: escaped, its UTC offsets kept on one line. */
+export function htmlTime(text: string): string {
+  return escapeHtml(text).replace(/UTC[+-]\d\d:\d\d/g, (offset) => `<span style="white-space:nowrap">${offset}</span>`);
+}
+
 export function detailsHtml(input: GuestMailInput, time: GuestTime = timeOf(input), previous?: GuestTime): string {
   const line = (label: string, value: string) => `<p style="margin:0 0 4px"><strong>${label}:</strong> ${value}</p>`;
   return [
     ...(previous
-      ? [line('Now', escapeHtml(time.long)), line('Was', `<s style="color:#616061">${escapeHtml(previous.long)}</s>`)]
-      : [line('When', escapeHtml(time.long))]),
+      ? [line('Now', htmlTime(time.long)), line('Was', `<s style="color:#616061">${htmlTime(previous.long)}</s>`)]
+      : [line('When', htmlTime(time.long))]),
     ...(time.zoneNote ? [`<p style="margin:0 0 4px;font-size:13px;color:#616061">${escapeHtml(time.zoneNote)}</p>`] : []),
     line('Who', escapeHtml(whoLine(input))),
     ...(input.meeting.notes ? [`<p style="margin:8px 0 0"><strong>Notes:</strong><br>${htmlLines(input.meeting.notes)}</p>`] : []),

@@ -36,6 +36,9 @@ describe('email configuration', () => {
     expect(parseMailbox('"Acme, Inc. Meetings" <meet@acme.example>')).toEqual({ name: 'Acme, Inc. Meetings', address: 'meet@acme.example' });
     expect(parseMailbox(' meet@acme.example ')).toEqual({ address: 'meet@acme.example' });
     expect(parseMailbox('<meet@acme.example>')).toEqual({ address: 'meet@acme.example' });
+    expect(parseMailbox('meet@localhost')).toEqual({ address: 'meet@localhost' });
     expect(parseMailbox('meet@acme.example, other@acme.example')).toBeUndefined();
+    expect(parseMailbox('meet@')).toBeUndefined();
+    expect(parseMailbox('@acme.example')).toBeUndefined();
   });
 });
