@@ -1,5 +1,5 @@
 import { buildIcs, type IcsAttendee } from '../core/ics.js';
-import { escapeHtml, htmlLines } from './message.js';
+import { escapeHtml, htmlButton, htmlEmail, htmlLines, type HtmlSection, type OutgoingEmail } from './message.js';
 import { guestTime, type GuestTime } from './when.js';
 
 /**
@@ -111,4 +111,37 @@ export function startsIn(startsAt: Date, now: Date): string {
   if (minutes === 60) return 'in 1 hour';
   if (minutes < 90) return minutes === 1 ? 'in 1 minute' : `in ${minutes} minutes`;
   return `in about ${Math.round(minutes / 60)} hours`;
+}
+
+/** The join button, with a word under it that the link is theirs alone. */
+export function joinSection(input: GuestMailInput, sameAsBefore = false): HtmlSection {
+  return {
+    body: `<p style="margin:0 0 8px">${htmlButton('Join the video call', input.links.join)}</p>
+<p style="margin:0;font-size:13px;color:#616061">Your own link${sameAsBefore ? ', the same as before' : ''}; please do not share it.</p>`,
+  };
+}
+
+/**
+ * A guest email from its own parts: every one greets the guest, leads with one sentence, ends
+ * with the same footer, goes to the guest alone and takes replies to the organizer.
+ */
+export function composeGuestEmail(
+  input: GuestMailInput,
+  parts: { subject: string; lead: string; text: string[]; title: string; preheader: string; sections: HtmlSection[]; calendar?: OutgoingEmail['calendar'] },
+): OutgoingEmail {
+  const { guest, organizer } = input;
+  return {
+    to: { name: guest.name, address: guest.email },
+    subject: parts.subject,
+    text: [`Hello ${guest.name},`, '', parts.lead, '', ...parts.text, '', '--', footerText(input)].join('\n'),
+    html: htmlEmail({
+      title: parts.title,
+      preheader: parts.preheader,
+      intro: `<p style="margin:0">Hello ${escapeHtml(guest.name)},</p><p style="margin:8px 0 0">${escapeHtml(parts.lead)}</p>`,
+      sections: parts.sections,
+      footer: escapeHtml(footerText(input)),
+    }),
+    replyTo: organizer.email ? { name: organizer.name, address: organizer.email } : undefined,
+    calendar: parts.calendar,
+  };
 }

@@ -1,5 +1,5 @@
-import { detailsHtml, detailsText, footerText, invitationIcs, timeOf, type GuestMailInput } from './guest-mail.js';
-import { escapeHtml, htmlButton, htmlEmail, htmlLink, type OutgoingEmail } from './message.js';
+import { composeGuestEmail, detailsHtml, detailsText, invitationIcs, joinSection, timeOf, type GuestMailInput } from './guest-mail.js';
+import { escapeHtml, htmlLink, type OutgoingEmail } from './message.js';
 import { guestTime } from './when.js';
 
 /** What changed, for an update: the time it had before, and who moved it (a name, or "You"). */
@@ -18,54 +18,35 @@ export function invitationEmail(input: GuestMailInput, moved?: MoveNotice): Outg
   const { meeting, guest, links } = input;
   const time = timeOf(input);
   const previous = moved ? guestTime(moved.previousStartsAt, moved.previousEndsAt, guest.timeZone) : undefined;
-  const subject = moved ? `Moved: ${meeting.title}, now ${time.short}` : `Confirmed: ${meeting.title}, ${time.short}`;
-  const lead = moved
-    ? moved.by
-      ? `${moved.by} moved ${meeting.title} to a new time.`
-      : `${meeting.title} has moved to a new time.`
-    : `${meeting.title} with ${input.organizer.name} is booked.`;
   const calendarNote = moved
     ? 'The updated invitation is attached: open it and your calendar moves the meeting.'
     : 'The invitation is attached: open it to add the meeting to your calendar.';
-  const text = [
-    `Hello ${guest.name},`,
-    '',
-    lead,
-    '',
-    detailsText(input, time, previous),
-    '',
-    `Join the video call (your own link, please do not share it${moved ? '; it is the same as before' : ''}):`,
-    links.join,
-    '',
-    'Need to reschedule or cancel?',
-    links.manage,
-    '',
-    calendarNote,
-    '',
-    '--',
-    footerText(input),
-  ].join('\n');
-  const html = htmlEmail({
+  return composeGuestEmail(input, {
+    subject: moved ? `Moved: ${meeting.title}, now ${time.short}` : `Confirmed: ${meeting.title}, ${time.short}`,
+    lead: moved
+      ? moved.by
+        ? `${moved.by} moved ${meeting.title} to a new time.`
+        : `${meeting.title} has moved to a new time.`
+      : `${meeting.title} with ${input.organizer.name} is booked.`,
+    text: [
+      detailsText(input, time, previous),
+      '',
+      `Join the video call (your own link, please do not share it${moved ? '; it is the same as before' : ''}):`,
+      links.join,
+      '',
+      'Need to reschedule or cancel?',
+      links.manage,
+      '',
+      calendarNote,
+    ],
     title: moved ? `${meeting.title} has moved` : `${meeting.title} is booked`,
     preheader: moved ? `Now ${time.long}` : time.long,
-    intro: `<p style="margin:0">Hello ${escapeHtml(guest.name)},</p><p style="margin:8px 0 0">${escapeHtml(lead)}</p>`,
     sections: [
       { body: detailsHtml(input, time, previous) },
-      {
-        body: `<p style="margin:0 0 8px">${htmlButton('Join the video call', links.join)}</p>
-<p style="margin:0;font-size:13px;color:#616061">Your own link${moved ? ', the same as before' : ''}; please do not share it.</p>`,
-      },
+      joinSection(input, Boolean(moved)),
       { heading: 'Need to reschedule or cancel?', body: `<p style="margin:0">${htmlLink('Manage your booking', links.manage)}</p>` },
       { body: `<p style="margin:0;font-size:13px;color:#616061">${escapeHtml(calendarNote)}</p>` },
     ],
-    footer: escapeHtml(footerText(input)),
-  });
-  return {
-    to: { name: guest.name, address: guest.email },
-    subject,
-    text,
-    html,
-    replyTo: input.organizer.email ? { name: input.organizer.name, address: input.organizer.email } : undefined,
     calendar: { method: 'REQUEST', content: invitationIcs(input, 'REQUEST', meeting.sequence) },
-  };
+  });
 }

@@ -1,5 +1,5 @@
-import { detailsHtml, detailsText, footerText, startsIn, timeOf, type GuestMailInput } from './guest-mail.js';
-import { escapeHtml, htmlButton, htmlEmail, htmlLink, type OutgoingEmail } from './message.js';
+import { composeGuestEmail, detailsHtml, detailsText, joinSection, startsIn, timeOf, type GuestMailInput } from './guest-mail.js';
+import { htmlLink, type OutgoingEmail } from './message.js';
 
 /** Minutes before the start that a guest's reminder email goes out. */
 export const GUEST_REMINDER_MINUTES_BEFORE = 60;
@@ -10,45 +10,27 @@ export const GUEST_REMINDER_MINUTES_BEFORE = 60;
  * calendar already has the meeting.
  */
 export function reminderEmail(input: GuestMailInput): OutgoingEmail {
-  const { meeting, guest, links } = input;
+  const { meeting, links } = input;
   const time = timeOf(input);
   const soon = startsIn(meeting.startsAt, input.now);
-  const lead = `${meeting.title} starts ${soon}.`;
-  const text = [
-    `Hello ${guest.name},`,
-    '',
-    lead,
-    '',
-    detailsText(input, time),
-    '',
-    'Join the video call (your own link, please do not share it):',
-    links.join,
-    '',
-    'Cannot make it? Reschedule or cancel:',
-    links.manage,
-    '',
-    '--',
-    footerText(input),
-  ].join('\n');
-  const html = htmlEmail({
+  return composeGuestEmail(input, {
+    subject: `Reminder: ${meeting.title} starts ${soon} (${time.short})`,
+    lead: `${meeting.title} starts ${soon}.`,
+    text: [
+      detailsText(input, time),
+      '',
+      'Join the video call (your own link, please do not share it):',
+      links.join,
+      '',
+      'Cannot make it? Reschedule or cancel:',
+      links.manage,
+    ],
     title: `${meeting.title} starts ${soon}`,
     preheader: time.long,
-    intro: `<p style="margin:0">Hello ${escapeHtml(guest.name)},</p><p style="margin:8px 0 0">${escapeHtml(lead)}</p>`,
     sections: [
       { body: detailsHtml(input, time) },
-      {
-        body: `<p style="margin:0 0 8px">${htmlButton('Join the video call', links.join)}</p>
-<p style="margin:0;font-size:13px;color:#616061">Your own link; please do not share it.</p>`,
-      },
+      joinSection(input),
       { heading: 'Cannot make it?', body: `<p style="margin:0">${htmlLink('Reschedule or cancel', links.manage)}</p>` },
     ],
-    footer: escapeHtml(footerText(input)),
   });
-  return {
-    to: { name: guest.name, address: guest.email },
-    subject: `Reminder: ${meeting.title} starts ${soon} (${time.short})`,
-    text,
-    html,
-    replyTo: input.organizer.email ? { name: input.organizer.name, address: input.organizer.email } : undefined,
-  };
 }

@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getBooking } from '../../src/bookings/index.js';
 import { describeMissing } from '../../src/config.js';
 import { call } from '../api/support.js';
-import { FakeSlack } from '../slack/support/fake-slack.js';
 import { cancelThroughSlack, rescheduleThroughSlack } from '../slack/support/flows.js';
 import { sql } from 'drizzle-orm';
 import { TEAM, eventsSettled } from '../slack/support/slack-app.js';
@@ -11,7 +10,6 @@ import { rawRows } from '../support/sql.js';
 import {
   KIM,
   SAM,
-  SLACK_PEOPLE,
   bookThroughApi,
   emailDeliveries,
   expectGuestLinks,
@@ -19,32 +17,21 @@ import {
   guestIdOf,
   inviteOf,
   remindersOf,
-  startEmailTestApp,
+  useEmailApp,
+  useFakeSlack,
   type EmailTestApp,
 } from './support/email-app.js';
-import { SmtpCatcher } from './support/smtp-catcher.js';
 
 const NOW = new Date('2027-03-01T08:00:00Z');
-const slack = new FakeSlack(SLACK_PEOPLE);
-beforeAll(() => slack.listen());
-afterEach(async () => {
-  await slack.settle();
-  slack.reset();
-});
-afterAll(() => slack.close());
+const slack = useFakeSlack();
 
 const about = (title: string) => (e: { parsed: { subject?: string } }) => Boolean(e.parsed.subject?.includes(title));
 
 describe.each(databaseKinds())('email for guests on %s', (kind) => {
-  const smtp = new SmtpCatcher();
+  const { smtp, app } = useEmailApp(kind, NOW);
   let t: EmailTestApp;
-  beforeAll(async () => {
-    await smtp.start();
-    t = await startEmailTestApp(kind, NOW, smtp);
-  });
-  afterAll(async () => {
-    await t?.handle.close();
-    await smtp.stop();
+  beforeAll(() => {
+    t = app();
   });
 
   it('a booking through the API with two guests: each gets their own confirmation, links and invitation', async () => {
@@ -241,16 +228,11 @@ describe.each(databaseKinds())('email for guests on %s', (kind) => {
 });
 
 describe.each(databaseKinds())('without email configured, on %s', (kind) => {
-  const smtp = new SmtpCatcher();
+  // A mail server is there, but MAIL_FROM is not set: email stays off.
+  const { smtp, app } = useEmailApp(kind, NOW, { from: undefined });
   let t: EmailTestApp;
-  beforeAll(async () => {
-    await smtp.start();
-    // A mail server is there, but MAIL_FROM is not set: email stays off.
-    t = await startEmailTestApp(kind, NOW, smtp, { from: undefined });
-  });
-  afterAll(async () => {
-    await t?.handle.close();
-    await smtp.stop();
+  beforeAll(() => {
+    t = app();
   });
 
   it('attempts nothing, and says so once at start-up', async () => {

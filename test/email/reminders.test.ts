@@ -1,43 +1,30 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEvents, type EventDispatcher } from '../../src/events/index.js';
 import { call } from '../api/support.js';
-import { FakeSlack } from '../slack/support/fake-slack.js';
 import { eventsSettled } from '../slack/support/slack-app.js';
 import { connectAgain, databaseKinds } from '../support/databases.js';
 import {
   SAM,
-  SLACK_PEOPLE,
   bookThroughApi,
   expectGuestLinks,
   guestEmailRows,
   guestIdOf,
   remindersOf,
-  startEmailTestApp,
+  useEmailApp,
+  useFakeSlack,
   type EmailTestApp,
 } from './support/email-app.js';
-import { SmtpCatcher } from './support/smtp-catcher.js';
 
 const NOW = new Date('2027-03-01T08:00:00Z');
-const slack = new FakeSlack(SLACK_PEOPLE);
-beforeAll(() => slack.listen());
-afterEach(async () => {
-  await slack.settle();
-  slack.reset();
-});
-afterAll(() => slack.close());
+const slack = useFakeSlack();
 
 const reminderAbout = (title: string) => (e: { parsed: { subject?: string } }) => Boolean(e.parsed.subject?.startsWith(`Reminder: ${title} `));
 
 describe.each(databaseKinds())('guests’ reminder emails on %s', (kind) => {
-  const smtp = new SmtpCatcher();
+  const { smtp, app } = useEmailApp(kind, NOW);
   let t: EmailTestApp;
-  beforeAll(async () => {
-    await smtp.start();
-    t = await startEmailTestApp(kind, NOW, smtp);
-  });
-  afterAll(async () => {
-    await t?.handle.close();
-    await smtp.stop();
+  beforeAll(() => {
+    t = app();
   });
 
   /** Another app process on the same database: its own connections, dispatcher and reminder loop. */

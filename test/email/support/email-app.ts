@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createApiKey } from '../../../src/api/keys.js';
 import type { Config } from '../../../src/config.js';
 import { verifyManageToken } from '../../../src/public/manage-links.js';
@@ -9,7 +9,8 @@ import { call } from '../../api/support.js';
 import type { DatabaseKind } from '../../support/databases.js';
 import { rawRows } from '../../support/sql.js';
 import { LINK_SECRET, TEAM, startSlackTestApp, testConfig, type SlackTestApp } from '../../slack/support/slack-app.js';
-import type { CaughtEmail, SmtpCatcher } from './smtp-catcher.js';
+import { FakeSlack } from '../../slack/support/fake-slack.js';
+import { SmtpCatcher, type CaughtEmail } from './smtp-catcher.js';
 
 export const MAIL_FROM = 'Meetings <meetings@meet.test>';
 
@@ -44,6 +45,33 @@ export const SLACK_PEOPLE = {
   U0ANA: { tz: PEOPLE.U0ANA.timeZone, name: PEOPLE.U0ANA.name },
   U0BEN: { tz: PEOPLE.U0BEN.timeZone, name: PEOPLE.U0BEN.name },
 };
+
+/** Slack's Web API answered by msw for the whole test file (the app tells Slack of every booking too). */
+export function useFakeSlack(): FakeSlack {
+  const slack = new FakeSlack(SLACK_PEOPLE);
+  beforeAll(() => slack.listen());
+  afterEach(async () => {
+    await slack.settle();
+    slack.reset();
+  });
+  afterAll(() => slack.close());
+  return slack;
+}
+
+/** For the enclosing describe: a mail server, and the app (started at `now`) sending to it. */
+export function useEmailApp(kind: DatabaseKind, now: Date, email: Partial<Config['email']> = {}): { smtp: SmtpCatcher; app: () => EmailTestApp } {
+  const smtp = new SmtpCatcher();
+  let t: EmailTestApp | undefined;
+  beforeAll(async () => {
+    await smtp.start();
+    t = await startEmailTestApp(kind, now, smtp, email);
+  });
+  afterAll(async () => {
+    await t?.handle.close();
+    await smtp.stop();
+  });
+  return { smtp, app: () => t! };
+}
 
 export const SAM = { name: 'Sam Customer', email: 'sam@example.org', timeZone: 'America/New_York' };
 export const KIM = { name: 'Kim Client', email: 'kim@example.net' };
