@@ -44,6 +44,7 @@ export async function benchCallPage(): Promise<Record<string, PageFigures>> {
     publicUrl: 'http://127.0.0.1',
     dataDir: '/nonexistent',
     linkSecret,
+    email: {},
     slack: { apiUrl: 'https://slack.bench/api/' },
     twilio: { accountSid: 'AC0', apiKey: 'SK0', apiSecret: 'secret', authToken: 'token', apiUrl: 'https://video.twilio.bench' },
   };

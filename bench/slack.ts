@@ -95,6 +95,7 @@ export async function benchSlack(): Promise<Record<string, SlackFigures | string
     linkSecret: 'bench-link-secret-0123456789abcdefghij',
     slack: { botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: SLACK_API },
     twilio: { apiUrl: 'https://video.twilio.bench' },
+    email: {},
   };
   const app = createApp({ db: handle.db, dbKind: handle.kind, config, now: () => NOW });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });

@@ -24,6 +24,18 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_API_URL: z.url().default('https://video.twilio.com'),
   LINK_SECRET: optional,
+  SMTP_URL: optional.pipe(
+    z
+      .url({ error: 'SMTP_URL must be a URL such as smtps://user:password@smtp.example.com:465' })
+      .refine((u) => /^smtps?:\/\//i.test(u), { error: 'SMTP_URL must start with smtp:// or smtps://' })
+      .optional(),
+  ),
+  MAIL_FROM: optional.pipe(
+    z
+      .string()
+      .refine((v) => parseMailbox(v) !== undefined, { error: 'MAIL_FROM must be an address such as "Meetings <meet@example.com>" or meet@example.com' })
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -44,6 +56,12 @@ export interface Config {
     apiSecret?: string;
     authToken?: string;
     apiUrl: string;
+  };
+  /** Email to guests; both are needed (see emailConfigured). */
+  email: {
+    smtpUrl?: string;
+    /** The From of every email: an address, or "Name <address>". */
+    from?: string;
   };
 }
 
@@ -72,7 +90,24 @@ export async function loadConfig(env: Record<string, string | undefined> = proce
       authToken: e.TWILIO_AUTH_TOKEN,
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
     },
+    email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
   };
+}
+
+/** Whether guests get email (SMTP_URL and MAIL_FROM both set); pages say so when they do not. */
+export function emailConfigured(config: Pick<Config, 'email'>): boolean {
+  return Boolean(config.email?.smtpUrl && config.email?.from);
+}
+
+/** "Name <address>" or a bare address, split; undefined when it is neither. */
+export function parseMailbox(value: string): { name?: string; address: string } | undefined {
+  const match = /^\s*(?:"?([^"<>]*?)"?\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(value);
+  if (!match) return undefined;
+  const address = match[2] ?? match[3]!;
+  // Loose on purpose: a local catcher's meet@localhost is as good as any for a sender.
+  if (!/^[^\s@<>",;]+@[^\s@<>",;.][^\s@<>",;]*$/.test(address) || address.endsWith('.')) return undefined;
+  const name = match[1]?.trim();
+  return name ? { name, address } : { address };
 }
 
 /** Where the embedded database lives (under DATA_DIR). */
@@ -99,6 +134,10 @@ export function describeMissing(config: Config): string[] {
     (name) => !{ TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_API_KEY: twilio.apiKey, TWILIO_API_SECRET: twilio.apiSecret, TWILIO_AUTH_TOKEN: twilio.authToken }[name],
   );
   if (missingTwilio.length) lines.push(`Twilio Video: not configured, set ${missingTwilio.join(', ')}; join links open but calls cannot start`);
+  if (!emailConfigured(config)) {
+    const missing = [config.email.smtpUrl ? undefined : 'SMTP_URL', config.email.from ? undefined : 'MAIL_FROM'].filter(Boolean).join(' and ');
+    lines.push(`Email: not configured, set ${missing}; guests see their links only on the confirmation page`);
+  }
   return lines;
 }
 

@@ -23,6 +23,8 @@ export interface WorkerEnv {
   TWILIO_API_SECRET?: string;
   TWILIO_AUTH_TOKEN?: string;
   TWILIO_API_URL?: string;
+  SMTP_URL?: string;
+  MAIL_FROM?: string;
 }
 
 const ASSET_PATH = /^\/assets\/([\w.-]+)$/;
@@ -47,6 +49,9 @@ export default {
       TWILIO_API_SECRET: env.TWILIO_API_SECRET,
       TWILIO_AUTH_TOKEN: env.TWILIO_AUTH_TOKEN,
       TWILIO_API_URL: env.TWILIO_API_URL,
+      // The Worker sends no email (the Node process does); these only tell its pages whether guests get any.
+      SMTP_URL: env.SMTP_URL,
+      MAIL_FROM: env.MAIL_FROM,
       DATA_DIR: '/tmp',
     });
     const client = postgres(env.HYPERDRIVE.connectionString, { max: 5, fetch_types: false, onnotice: () => {} });

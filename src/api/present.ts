@@ -43,7 +43,7 @@ export function presentBooking(b: BookingRecord, timeZone: string): z.infer<type
     endUtc: b.endsAt.toISOString(),
     label: formatSlotLabel(b.startsAt, b.endsAt, timeZone),
     organizerId: b.organizerId,
-    participants: b.participants.map((p) => ({ role: p.role, personId: p.slackUserId, guestName: p.guestName, guestEmail: p.guestEmail })),
+    participants: b.participants.map((p) => ({ role: p.role, personId: p.slackUserId, guestName: p.guestName, guestEmail: p.guestEmail, guestTimeZone: p.guestTimeZone })),
     source: b.source,
     cancelReason: b.cancelReason,
     cancelledBy: b.cancelledBy,

@@ -240,6 +240,7 @@ export const Participant = z
     personId: z.string().nullable(),
     guestName: z.string().nullable(),
     guestEmail: z.string().nullable(),
+    guestTimeZone: z.string().nullable().meta({ description: "The guest's time zone, when given: their emails show times in it" }),
   })
   .openapi('Participant');
 

@@ -12,6 +12,8 @@ export interface BookingParticipant {
   guestEmail: string | null;
   /** A guest's identity in the meeting, kept through moves; null for Slack members. */
   guestId: string | null;
+  /** A guest's IANA time zone, when known. */
+  guestTimeZone: string | null;
 }
 
 /** A booking as every caller sees it: the row, its type's name and who is in it. */
@@ -37,6 +39,7 @@ export async function loadBookings(tx: Tx, rows: BookingRow[]): Promise<Booking[
         guestName: meetingParticipants.guestName,
         guestEmail: meetingParticipants.guestEmail,
         guestId: meetingParticipants.guestId,
+        guestTimeZone: meetingParticipants.guestTimeZone,
       })
       .from(meetingParticipants)
       .where(inArray(meetingParticipants.bookingId, ids))
@@ -60,7 +63,7 @@ export function toBooking(row: BookingRow, type: { name: string }, participants:
     meetingTypeName: type.name,
     durationMinutes: Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000),
     participants: participants
-      .map(({ id, role, slackUserId, guestName, guestEmail, guestId }) => ({ id, role, slackUserId, guestName, guestEmail, guestId }))
+      .map(({ id, role, slackUserId, guestName, guestEmail, guestId, guestTimeZone }) => ({ id, role, slackUserId, guestName, guestEmail, guestId, guestTimeZone }))
       .sort((a, b) => roleOrder[a.role] - roleOrder[b.role]),
   };
 }

@@ -31,10 +31,16 @@ export async function upsertPerson(tx: Tx, teamId: string, input: z.input<typeof
   return row!;
 }
 
-export async function getPeople(tx: Tx, ids: readonly string[], field = 'hostIds'): Promise<Map<string, Person>> {
+/** The people of `ids` who are known (no error for the others). */
+export async function findPeople(tx: Tx, ids: readonly string[]): Promise<Map<string, Person>> {
   const unique = [...new Set(ids)];
   const rows = unique.length ? await tx.select().from(users).where(inArray(users.slackUserId, unique)) : [];
-  const found = new Map(rows.map((r) => [r.slackUserId, r]));
+  return new Map(rows.map((r) => [r.slackUserId, r]));
+}
+
+export async function getPeople(tx: Tx, ids: readonly string[], field = 'hostIds'): Promise<Map<string, Person>> {
+  const unique = [...new Set(ids)];
+  const found = await findPeople(tx, unique);
   const missing = unique.find((id) => !found.has(id));
   if (missing) throw new NotFoundError('person', missing, field);
   return found;

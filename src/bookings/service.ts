@@ -166,7 +166,7 @@ export async function rescheduleBooking(
         hostIds,
         guests: previous.participants
           .filter((p) => p.role === 'guest')
-          .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined, guestId: p.guestId ?? undefined })),
+          .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined, timeZone: p.guestTimeZone ?? undefined, guestId: p.guestId ?? undefined })),
         title: locked.title,
         notes: locked.notes,
         source: locked.source,
@@ -320,7 +320,7 @@ interface NewBooking {
   organizerId: string;
   hostIds: string[];
   /** A moved meeting's guests keep their ids (and so their personal links). */
-  guests: { name: string; email?: string; guestId?: string }[];
+  guests: { name: string; email?: string; timeZone?: string; guestId?: string }[];
   title: string;
   notes: string | null;
   source: 'slack' | 'api';
@@ -402,6 +402,7 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
         role: 'guest' as const,
         guestName: g.name,
         guestEmail: g.email ?? null,
+        guestTimeZone: g.timeZone ?? null,
         guestId: g.guestId ?? crypto.randomUUID(),
       })),
     ])

@@ -165,6 +165,8 @@ export const meetingParticipants = pgTable(
     guestEmail: text('guest_email'),
     /** A guest's identity in the meeting, the same through every move (their personal links name it). */
     guestId: uuid('guest_id'),
+    /** The guest's IANA time zone when known (the booking page detects it): their email shows times in it. */
+    guestTimeZone: text('guest_time_zone'),
     blocked: tstzrange('blocked'),
     holdsTime: boolean('holds_time').notNull().default(false),
     createdAt: createdAt(),
@@ -351,6 +353,71 @@ export const slackEventReceipts = pgTable(
   (t) => [primaryKey({ columns: [t.teamId, t.eventId] }), index('slack_event_receipts_received_idx').on(t.receivedAt)],
 );
 
+export const guestEmailKind = pgEnum('guest_email_kind', ['confirmation', 'update', 'cancellation', 'reminder']);
+export const guestEmailStatus = pgEnum('guest_email_status', ['sent', 'rejected']);
+
+/**
+ * Every email sent to a guest, and every one the mail server refused for good (a 5xx for the
+ * recipient), which is recorded here instead of being retried.
+ */
+export const guestEmails = pgTable(
+  'guest_emails',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    meetingId: uuid('meeting_id').notNull(),
+    bookingId: uuid('booking_id').notNull(),
+    guestId: uuid('guest_id').notNull(),
+    recipient: text('recipient').notNull(),
+    kind: guestEmailKind('kind').notNull(),
+    /** The booking event that caused it; null for reminders. */
+    eventId: bigint('event_id', { mode: 'number' }),
+    status: guestEmailStatus('status').notNull(),
+    /** The Message-ID header (sent), or the server's answer (rejected). */
+    messageId: text('message_id'),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('guest_emails_meeting_idx').on(t.teamId, t.meetingId, t.createdAt)],
+);
+
+export const guestReminderStatus = pgEnum('guest_reminder_status', ['pending', 'sent', 'dropped', 'rejected', 'failed']);
+
+/**
+ * One reminder email per guest and booking, written when the booking's event is handled and
+ * claimed by whichever process's reminder loop comes first when it is due (FOR UPDATE SKIP
+ * LOCKED and a lease), so it goes out once however many processes run. `starts_at` is copied so
+ * the cross-team claim can skip a meeting that has started without reading bookings.
+ */
+export const guestReminders = pgTable(
+  'guest_reminders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    meetingId: uuid('meeting_id').notNull(),
+    bookingId: uuid('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    guestId: uuid('guest_id').notNull(),
+    sendAt: timestamp('send_at', { withTimezone: true }).notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    status: guestReminderStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A reminder loop sending it holds it until then; past it, another may take it over. */
+    leasedUntil: timestamp('leased_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('guest_reminders_booking_guest_key').on(t.bookingId, t.guestId),
+    index('guest_reminders_due_idx').on(t.sendAt).where(sql`${t.status} = 'pending'`),
+    index('guest_reminders_meeting_idx').on(t.teamId, t.meetingId),
+  ],
+);
+
 export const tenantTables = [
   'teams',
   'users',
@@ -367,4 +434,6 @@ export const tenantTables = [
   'event_deliveries',
   'event_effects',
   'slack_event_receipts',
+  'guest_emails',
+  'guest_reminders',
 ] as const;

@@ -25,6 +25,20 @@ export interface EffectLedger {
   once(effect: string, work: () => Promise<void>): Promise<void>;
 }
 
+/**
+ * Work a consumer does on its own clock beside the events (guests' reminder emails, sent when
+ * they come due): started and stopped with the dispatcher, so every process that delivers events
+ * runs it too.
+ */
+export interface BackgroundJob {
+  start(options: { pollMs?: number }): void;
+  stop(): Promise<void>;
+  /** Look now rather than at the next poll. */
+  kick(): void;
+  /** One round of due work, now; returns how much it took on. */
+  runOnce(): Promise<number>;
+}
+
 /** One consumer of booking events (Slack, email, webhooks, video). Must be idempotent by event id. */
 export interface EventHandler {
   name: string;
@@ -34,6 +48,7 @@ export interface EventHandler {
   /** Delay before attempt n + 1 after attempt n failed. */
   backoffMs?: (attempt: number) => number;
   handle(event: DeliveredEvent, effects: EffectLedger): Promise<void>;
+  job?: BackgroundJob;
 }
 
 export interface DispatcherOptions {
@@ -45,6 +60,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** LISTEN on the events channel (DatabaseHandle.listen), so a commit wakes the dispatcher at once. */
   listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
+  /** How often the handlers' background jobs look for due work (each job has its own default). */
+  jobPollMs?: number;
   log?: Pick<Console, 'warn' | 'error'>;
 }
 
@@ -112,13 +129,28 @@ export class EventDispatcher {
       }
     }
     this.loop = this.run();
+    for (const job of this.jobs) job.start({ pollMs: this.options.jobPollMs });
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.kick();
-    await this.loop;
+    await Promise.all([this.loop, ...this.jobs.map((job) => job.stop())]);
     await this.unlisten?.().catch(() => {});
+  }
+
+  /** Makes the handlers' background jobs look for due work now (after a clock change in tests, say). */
+  kickJobs(): void {
+    for (const job of this.jobs) job.kick();
+  }
+
+  /** One round of every background job, now, beside their own loops. */
+  async runJobsOnce(): Promise<number> {
+    return (await Promise.all(this.jobs.map((job) => job.runOnce()))).reduce((a, b) => a + b, 0);
+  }
+
+  private get jobs(): BackgroundJob[] {
+    return [...this.handlers.values()].flatMap((h) => (h.job ? [h.job] : []));
   }
 
   /** Look now rather than at the next poll. */

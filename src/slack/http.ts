@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.js';
-import { getBooking, getPeople, NotFoundError } from '../bookings/index.js';
+import { findPeople, getBooking, memberIds, NotFoundError } from '../bookings/index.js';
 import { withTeam } from '../db/tenant.js';
 import { joinUrl } from '../video/links.js';
-import { buildIcs } from './ics.js';
+import { buildIcs } from '../core/ics.js';
 import { verifyCalendarSignature } from './links.js';
 import { loadLineage } from '../bookings/index.js';
 
@@ -40,14 +40,15 @@ export function slackRoutes(deps: AppDeps): Hono {
       if (error instanceof NotFoundError) return c.text('This meeting does not exist.', 404);
       throw error;
     }
-    const organizer = await withTeam(deps.db, teamId, async (tx) => (await getPeople(tx, [booking.organizerId]).catch(() => new Map())).get(booking.organizerId));
+    const people = await withTeam(deps.db, teamId, (tx) => findPeople(tx, memberIds(booking)));
+    const organizer = people.get(booking.organizerId);
     const personalLink = participant && booking.participants.some((p) => p.slackUserId === participant)
       ? await joinUrl(deps.config, { teamId, bookingId: booking.id, participant })
       : undefined;
     const description = [
       booking.notes ?? '',
       personalLink ? `Join the video call (your own link, do not share): ${personalLink}` : 'Join the video call with the "Join video call" button in Slack, or from your direct message from Meetings.',
-      `With: ${booking.participants.map((p) => p.guestName ?? p.slackUserId).join(', ')}`,
+      `With: ${booking.participants.map((p) => p.guestName ?? people.get(p.slackUserId!)?.name ?? p.slackUserId).join(', ')}`,
     ]
       .filter(Boolean)
       .join('\n\n');

@@ -12,7 +12,7 @@ import { databaseKinds } from '../support/databases.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `src/main.ts` as `npm start` runs it, from an empty directory (no .env), with only `env` set. */
-async function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; cwd: string }> {
+async function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; cwd: string; output: () => string }> {
   const cwd = await mkdtemp(join(tmpdir(), 'meetings-start-cwd-'));
   const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main.ts')], {
     cwd,
@@ -30,7 +30,7 @@ async function startApp(env: Record<string, string>): Promise<{ child: ChildProc
     child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`the app exited with ${code} before listening:\n${output}`)));
   });
-  return { child, port, cwd };
+  return { child, port, cwd, output: () => output };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -63,6 +63,10 @@ describe.each(databaseKinds())('start-up on %s', (kind) => {
       const health = await fetch(`http://127.0.0.1:${app.port}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', database: { kind } });
+      // What is not configured is said once: here Slack, Twilio and email.
+      const lines = app.output().split('\n');
+      expect(lines.filter((l) => l.startsWith('Email:'))).toEqual(['Email: not configured, set SMTP_URL and MAIL_FROM; guests see their links only on the confirmation page']);
+      expect(lines.filter((l) => l.startsWith('Slack: not configured'))).toHaveLength(1);
       if (kind === 'pglite') expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
       // Without LINK_SECRET the app makes one and keeps it in DATA_DIR.
       else expect((await readFile(join(dataDir, 'link-secret'), 'utf8')).trim().length).toBeGreaterThanOrEqual(32);

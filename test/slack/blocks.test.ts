@@ -41,8 +41,8 @@ const booking = {
   cancelledBy: null,
   rescheduledToId: null,
   participants: [
-    ...people.map((p, i) => ({ id: `p${i}`, role: (i === 0 ? 'organizer' : 'host') as 'organizer' | 'host', slackUserId: p.id, guestName: null, guestEmail: null, guestId: null })),
-    ...Array.from({ length: 20 }, (_, i) => ({ id: `g${i}`, role: 'guest' as const, slackUserId: null, guestName: long(200), guestEmail: null, guestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` })),
+    ...people.map((p, i) => ({ id: `p${i}`, role: (i === 0 ? 'organizer' : 'host') as 'organizer' | 'host', slackUserId: p.id, guestName: null, guestEmail: null, guestId: null, guestTimeZone: null })),
+    ...Array.from({ length: 20 }, (_, i) => ({ id: `g${i}`, role: 'guest' as const, slackUserId: null, guestName: long(200), guestEmail: null, guestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, guestTimeZone: null })),
   ],
 };
 

@@ -18,6 +18,7 @@ export function testConfig(overrides: { twilio?: Partial<Config['twilio']> | nul
     linkSecret: 'link-secret-for-tests-0123456789abcdef',
     slack: { apiUrl: 'https://slack.com/api/' },
     twilio: overrides.twilio === null ? { apiUrl: TWILIO.apiUrl } : { ...TWILIO, ...overrides.twilio },
+    email: {},
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from '../availability/schemas.js';
 import { INSTANT_RANGE_MESSAGE, SLACK_ID_MAX_LENGTH, isInstantInRange, text } from '../input.js';
 
 /** A Slack member id (U… or W…), as the bot and the API name people. */
@@ -15,6 +16,8 @@ export const teamIdSchema = z
 export const guestSchema = z.object({
   name: text().trim().min(1, 'a guest needs a name').max(200),
   email: z.email('must be an email address').max(320).optional(),
+  /** The guest's own zone, when known: their emails show times in it (UTC, said plainly, otherwise). */
+  timeZone: timeZoneSchema.optional(),
 });
 
 export const instantSchema = z.coerce

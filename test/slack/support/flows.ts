@@ -15,17 +15,21 @@ export async function openBookingDay(
   slack.clearCalls();
   await sendCommand(t.app, { team_id: TEAM, user_id: input.user, channel_id: input.channel ?? 'C0GENERAL', text: input.text });
   const filled = await slack.waitFor('views.update', (b) => b.view?.blocks?.some((x: any) => x.block_id === 'day'));
-  const viewId = filled.body.view_id;
+  return { viewId: filled.body.view_id, dayView: await pickDay(t, slack, input.user, filled.body, input.day) };
+}
+
+/** `user` picks `day` in the booking or reschedule modal (`form`: the views.update that drew it); returns the view with that day's slots. */
+async function pickDay(t: SlackTestApp, slack: FakeSlack, user: string, form: Record<string, any>, day: string): Promise<any> {
   slack.clearCalls();
   await sendInteraction(t.app, {
     type: 'block_actions',
     team: { id: TEAM },
-    user: userOf(TEAM, input.user),
+    user: userOf(TEAM, user),
     trigger_id: 't',
-    view: viewPayload(filled.body.view, viewId, filled.body.hash, { day: { selected_date: input.day } }),
-    actions: [{ type: 'datepicker', action_id: 'booking_day', block_id: 'day', selected_date: input.day }],
+    view: viewPayload(form.view, form.view_id, form.hash, { day: { selected_date: day } }),
+    actions: [{ type: 'datepicker', action_id: 'booking_day', block_id: 'day', selected_date: day }],
   });
-  return { viewId, dayView: (await slack.waitFor('views.update')).body.view };
+  return (await slack.waitFor('views.update')).body.view;
 }
 
 /** `/meet` with `text`, then a day, then the slot starting at `start`, as Slack would send them; returns the booking and its posted message. */
@@ -65,4 +69,42 @@ export function clickMeetingButton(t: SlackTestApp, input: { user: string; actio
     message: { ts: input.ts ?? '1.1' },
     actions: [{ type: 'button', action_id: input.actionId, block_id: 'meeting_actions', value: input.bookingId }],
   });
+}
+
+/** `user` moves the meeting with its Reschedule button: the modal, a day, then the slot starting at `start`. */
+export async function rescheduleThroughSlack(
+  t: SlackTestApp,
+  slack: FakeSlack,
+  input: { user: string; bookingId: string; day: string; start: string; channel?: string },
+): Promise<void> {
+  slack.clearCalls();
+  await clickMeetingButton(t, { user: input.user, actionId: 'meeting_reschedule', bookingId: input.bookingId, channel: input.channel });
+  const form = await slack.waitFor('views.update', (b) => b.view?.blocks?.some((x: any) => x.block_id === 'moving'));
+  const dayView = await pickDay(t, slack, input.user, form.body, input.day);
+  const slot = slotOptions(dayView).find((o) => o.value === input.start);
+  expect(slot, `slot ${input.start} offered`).toBeDefined();
+  const response = await sendInteraction(t.app, {
+    type: 'view_submission',
+    team: { id: TEAM },
+    user: userOf(TEAM, input.user),
+    view: viewPayload(dayView, form.body.view_id, 'h-move', { 'slot-*': { selected_option: slot } }),
+  });
+  expect(await response.text()).toBe('');
+  await eventsSettled(t);
+}
+
+/** `user` cancels the meeting with its Cancel button, giving `reason`. */
+export async function cancelThroughSlack(t: SlackTestApp, slack: FakeSlack, input: { user: string; bookingId: string; reason: string; channel?: string }): Promise<void> {
+  slack.clearCalls();
+  await clickMeetingButton(t, { user: input.user, actionId: 'meeting_cancel', bookingId: input.bookingId, channel: input.channel });
+  const modal = await slack.waitFor('views.open');
+  expect(modal.body.view.callback_id).toBe('cancel_meeting');
+  const response = await sendInteraction(t.app, {
+    type: 'view_submission',
+    team: { id: TEAM },
+    user: userOf(TEAM, input.user),
+    view: viewPayload(modal.body.view, 'V-cancel', 'h-cancel', { reason: { value: input.reason } }),
+  });
+  expect(await response.text()).toBe('');
+  await eventsSettled(t);
 }

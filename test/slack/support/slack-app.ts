@@ -21,6 +21,7 @@ export function testConfig(overrides: Partial<Config['slack']> = {}): Config {
     linkSecret: LINK_SECRET,
     slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: SLACK_API, ...overrides },
     twilio: { apiUrl: 'https://video.twilio.test' },
+    email: {},
   };
 }
 
@@ -43,7 +44,7 @@ export async function startSlackTestApp(kind: DatabaseKind, now: Date, options: 
   const clock = { now };
   const deps = { db: opened.db, dbKind: opened.kind, config, now: () => clock.now };
   const app = createApp(deps);
-  const events = await startEvents(deps, opened, { pollMs: 100 });
+  const events = await startEvents(deps, opened, { pollMs: 100, jobPollMs: 100 });
   const handle: DatabaseHandle = {
     ...opened,
     close: async () => {

@@ -1,8 +1,22 @@
 /**
  * An iCalendar (RFC 5545) file for one meeting. The UID is the id of the meeting's first booking,
  * so a calendar that imported it updates the same event when the meeting moves (SEQUENCE counts
- * the moves) and removes it when it is cancelled (METHOD:CANCEL, STATUS:CANCELLED).
+ * the moves) and removes it when it is cancelled (METHOD:CANCEL, STATUS:CANCELLED). Pure: the Slack
+ * calendar-file route and the guests' email invitations both use it.
  */
+export type IcsMethod = 'PUBLISH' | 'REQUEST' | 'CANCEL';
+
+/** Someone in the meeting, by name and email (calendars show the name). */
+export interface IcsPerson {
+  name: string;
+  email: string;
+}
+
+export interface IcsAttendee extends IcsPerson {
+  /** ACCEPTED for those who booked it; NEEDS-ACTION (the default) for the invited. */
+  partstat?: 'NEEDS-ACTION' | 'ACCEPTED';
+}
+
 export interface IcsEvent {
   uid: string;
   sequence: number;
@@ -11,19 +25,31 @@ export interface IcsEvent {
   title: string;
   description: string;
   url?: string;
+  /** Where the meeting happens: for a video call, the join link. */
+  location?: string;
+  /**
+   * PUBLISH for a file to import (the default); REQUEST for an invitation sent by email (a
+   * calendar offers to add it, and updates the same event when one with a higher SEQUENCE
+   * arrives); CANCEL removes it. A cancelled event is CANCEL unless said otherwise.
+   */
+  method?: IcsMethod;
   cancelled: boolean;
-  organizer?: { name: string; email: string } | null;
+  organizer?: IcsPerson | null;
+  attendees?: IcsAttendee[];
   /** DTSTAMP: when this version was written. */
   stamp: Date;
 }
 
 export function buildIcs(event: IcsEvent): string {
+  const method = event.method ?? (event.cancelled ? 'CANCEL' : 'PUBLISH');
+  // RFC 5546: an invitation names who sends it; calendars ignore a REQUEST without one.
+  if (method === 'REQUEST' && !event.organizer) throw new Error('buildIcs: METHOD:REQUEST needs an organizer');
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'PRODID:-//Meetings for Slack//EN',
     'CALSCALE:GREGORIAN',
-    `METHOD:${event.cancelled ? 'CANCEL' : 'PUBLISH'}`,
+    `METHOD:${method}`,
     'BEGIN:VEVENT',
     `UID:${event.uid}@meetings-for-slack`,
     `SEQUENCE:${event.sequence}`,
@@ -32,8 +58,12 @@ export function buildIcs(event: IcsEvent): string {
     `DTEND:${utc(event.end)}`,
     `SUMMARY:${escapeText(event.title)}`,
     `DESCRIPTION:${escapeText(event.description)}`,
+    ...(event.location ? [`LOCATION:${escapeText(event.location)}`] : []),
     ...(event.url ? [`URL:${event.url}`] : []),
     ...(event.organizer ? [`ORGANIZER;CN=${quoteParam(event.organizer.name)}:mailto:${event.organizer.email}`] : []),
+    ...(event.attendees ?? []).map(
+      (a) => `ATTENDEE;CN=${quoteParam(a.name)};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=${a.partstat ?? 'NEEDS-ACTION'};RSVP=FALSE:mailto:${a.email}`,
+    ),
     `STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
     'TRANSP:OPAQUE',
     'END:VEVENT',
