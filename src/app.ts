@@ -1,6 +1,7 @@
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import type { PublicRateLimits } from './public/rate-limits.js';
 import { slackRoutes } from './slack/http.js';
 import { createWebApp } from './web-app.js';
 
@@ -10,6 +11,10 @@ export interface AppDeps {
   config: Config;
   /** The clock, replaceable in tests. */
   now?: () => Date;
+  /** The address a request came from, for the public pages' rate limits (the socket's on Node, Cloudflare's header on the Worker). */
+  clientIp?: (c: Context) => string | undefined;
+  /** The public pages' rate limits (defaults in src/public/rate-limits.ts). */
+  publicRateLimits?: Partial<PublicRateLimits>;
 }
 
 /**
@@ -18,7 +23,12 @@ export interface AppDeps {
  * plus the Slack endpoint at /slack, which needs Node.
  */
 export function createApp(deps: AppDeps): Hono {
-  return createWebApp(deps, (app) => {
+  return createWebApp({ clientIp: socketAddress, ...deps }, (app) => {
     app.route('/slack', slackRoutes(deps));
   });
+}
+
+/** The peer address of the request's socket (@hono/node-server passes the Node request as c.env.incoming). */
+function socketAddress(c: Context): string | undefined {
+  return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
 }

@@ -24,6 +24,8 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_API_URL: z.url().default('https://video.twilio.com'),
   LINK_SECRET: optional,
+  SMTP_URL: optional,
+  MAIL_FROM: optional,
 });
 
 export interface Config {
@@ -45,6 +47,16 @@ export interface Config {
     authToken?: string;
     apiUrl: string;
   };
+  /** Email to guests (SMTP_URL and MAIL_FROM); absent or incomplete = no email, and the pages say so. */
+  email?: {
+    smtpUrl?: string;
+    from?: string;
+  };
+}
+
+/** Whether guests get email: the confirmation page says so, or that its links are shown only there. */
+export function emailConfigured(config: Pick<Config, 'email'>): boolean {
+  return Boolean(config.email?.smtpUrl && config.email?.from);
 }
 
 export class ConfigError extends Error {}
@@ -72,6 +84,7 @@ export async function loadConfig(env: Record<string, string | undefined> = proce
       authToken: e.TWILIO_AUTH_TOKEN,
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
     },
+    email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
   };
 }
 

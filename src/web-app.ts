@@ -5,6 +5,7 @@ import { onApiError, onApiNotFound, requestIdMiddleware } from './api/errors.js'
 import { limitBody } from './api/body-limit.js';
 import { MAX_BODY_BYTES, MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocument } from './api/index.js';
 import { checkDatabase } from './db/health.js';
+import { publicPages } from './public/pages.js';
 import { videoPages } from './video/pages.js';
 
 /**
@@ -30,6 +31,7 @@ export function createWebApp(deps: AppDeps, beforePages?: (app: Hono) => void): 
   app.route('/api', apiDocsRoutes(() => meetingsApiDocument(meetingsApi)));
 
   beforePages?.(app);
+  app.route('/book', publicPages(deps));
   app.route('/', videoPages(deps));
   return app;
 }
