@@ -45,7 +45,7 @@ export async function announceBooked(ctx: SlackContext, client: WebClient, chang
     }
   }
   if (booking.status === 'confirmed') {
-    await sendPersonalLinks(ctx, client, booking, ':white_check_mark: Booked:', once);
+    await sendPersonalLinks(ctx, client, booking, booking.source === 'web' ? ':inbox_tray: Booked on your booking page:' : ':white_check_mark: Booked:', once);
     await scheduleReminders(ctx, client, booking);
   }
   // Delivered again later, this posts the message and skips what was done.

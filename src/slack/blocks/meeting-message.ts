@@ -21,7 +21,8 @@ export interface MeetingMessageInput {
   booking: Pick<
     Booking,
     'id' | 'title' | 'notes' | 'startsAt' | 'endsAt' | 'durationMinutes' | 'participants' | 'status' | 'cancelReason' | 'cancelledBy' | 'rescheduledToId' | 'organizerId'
-  >;
+  > &
+    Partial<Pick<Booking, 'source' | 'answers'>>;
   /** Link to the booking's .ics file. */
   calendarUrl: string;
   room?: RoomState | null;
@@ -69,6 +70,8 @@ export function meetingMessage(input: MeetingMessageInput) {
   ];
   blocks.push({ type: 'section', block_id: 'details', text: mrkdwn(lines.join('\n')) });
   if (booking.notes) blocks.push({ type: 'section', block_id: 'notes', text: mrkdwn(`>${escapeMrkdwn(booking.notes).replace(/\n/g, '\n>')}`) });
+  const answers = guestAnswers(booking);
+  if (answers) blocks.push({ type: 'section', block_id: 'answers', text: mrkdwn(answers) });
   const status = statusLine(input);
   if (status) blocks.push({ type: 'context', block_id: 'status', elements: [mrkdwn(status)] });
   const elements: any[] = [];
@@ -83,6 +86,20 @@ export function meetingMessage(input: MeetingMessageInput) {
   blocks.push({ type: 'actions', block_id: 'meeting_actions', elements });
   const text = clip(`${cancelled ? 'Cancelled: ' : ''}${booking.title}, ${slackWhen(booking.startsAt, booking.endsAt)}`, 3000);
   return { text, blocks };
+}
+
+/**
+ * For a meeting booked on a public page: who booked it (with their email, for the hosts to write
+ * to) and their answers to the link's questions.
+ */
+export function guestAnswers(booking: MeetingMessageInput['booking']): string | undefined {
+  if (booking.source !== 'web') return undefined;
+  const guest = booking.participants.find((p) => p.role === 'guest');
+  const lines = [
+    `:inbox_tray: Booked on the booking page by *${escapeMrkdwn(guest?.guestName ?? 'a guest')}*${guest?.guestEmail ? ` (${escapeMrkdwn(guest.guestEmail)})` : ''}`,
+    ...(booking.answers ?? []).map((a) => `*${escapeMrkdwn(a.label)}*\n${escapeMrkdwn(a.answer)}`),
+  ];
+  return clip(lines.join('\n'), LIMITS.sectionText);
 }
 
 /** The direct message each participant gets: their own join link, never anyone else's. */
@@ -101,6 +118,7 @@ export function personalMeetingMessage(input: {
         block_id: 'lead',
         text: mrkdwn(`${input.lead} *${escapeMrkdwn(booking.title)}*\n:calendar: ${slackWhen(booking.startsAt, booking.endsAt)}\n:busts_in_silhouette: ${whoLine(booking)}`),
       },
+      ...(guestAnswers(booking) ? [{ type: 'section', block_id: 'answers', text: mrkdwn(guestAnswers(booking)!) }] : []),
       {
         type: 'actions',
         block_id: 'personal_actions',
