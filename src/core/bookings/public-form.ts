@@ -28,24 +28,24 @@ export interface FormSettings {
   questions: FormQuestion[];
 }
 
-function bounded(max: number, what: string) {
-  return z.string().check(z.regex(NUL_FREE, NUL_MESSAGE), z.trim(), z.maxLength(max, `Keep ${what} under ${max + 1} characters`));
+function bounded(max: number, what: string, missing = 'Please fill this in') {
+  return z.string({ error: missing }).check(z.regex(NUL_FREE, NUL_MESSAGE), z.trim(), z.maxLength(max, `Keep ${what} under ${max + 1} characters`));
 }
 
 /** The form's schema for one link's questions: name and email always, notes when asked, the link's own questions. */
 export function bookingFormSchema(settings: FormSettings) {
   const answers: Record<string, z.ZodMiniType<string | undefined>> = {};
   for (const q of settings.questions) {
-    const field = bounded(ANSWER_MAX, 'the answer');
+    const field = bounded(ANSWER_MAX, 'the answer', 'Please answer this question');
     answers[q.id] = q.required ? field.check(z.minLength(1, 'Please answer this question')) : z.optional(field);
   }
   return z.object({
-    name: bounded(GUEST_NAME_MAX, 'your name').check(z.minLength(1, 'Please enter your name')),
+    name: bounded(GUEST_NAME_MAX, 'your name', 'Please enter your name').check(z.minLength(1, 'Please enter your name')),
     email: z
-      .string()
+      .string({ error: 'Please enter your email address' })
       .check(z.trim(), z.minLength(1, 'Please enter your email address'), z.maxLength(GUEST_EMAIL_MAX, 'This email address is too long'), z.email('Enter an email address such as name@example.com')),
     notes: settings.askNotes ? z.optional(bounded(NOTES_MAX, 'the notes')) : z.optional(z.string().check(z.maxLength(0, 'This page does not take notes'))),
-    answers: z.object(answers),
+    answers: z.object(answers, { error: 'Please answer the questions' }),
   });
 }
 
