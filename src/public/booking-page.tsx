@@ -92,7 +92,7 @@ export function BookingPage({ data, hosts, hostMode, description }: BookingPageP
               <button type="button" id="prev" aria-label="Previous month" class={`rounded-lg border border-slate-300 px-3 py-1.5 text-slate-800 hover:bg-slate-100 disabled:opacity-40 ${focus}`}>
                 <span aria-hidden="true">‹</span>
               </button>
-              <p id="period-label" aria-live="polite" class="text-center font-semibold text-slate-900">
+              <p id="period-label" aria-live="polite" class="min-w-0 flex-1 text-center font-semibold text-slate-900">
                 &nbsp;
               </p>
               <button type="button" id="next" aria-label="Next month" class={`rounded-lg border border-slate-300 px-3 py-1.5 text-slate-800 hover:bg-slate-100 disabled:opacity-40 ${focus}`}>
@@ -100,7 +100,7 @@ export function BookingPage({ data, hosts, hostMode, description }: BookingPageP
               </button>
             </div>
             <div class="mt-3 grid gap-4 md:grid-cols-[minmax(0,1fr)_14rem]">
-              <div class="min-h-[20.5rem]">
+              <div id="calendar-column" class="min-h-[20.5rem]">
                 <table id="month-view" role="grid" aria-labelledby="period-label" class="w-full table-fixed border-separate border-spacing-1">
                   <thead>
                     <tr id="weekday-row">

@@ -49,6 +49,7 @@ export function googleCalendarUrl(entry: GuestCalendarEntry): string {
 /** "Monday, 1 March 2027, 10:00–10:30 (America/New York)" in the zone, in the reader's locale. */
 export function formatWhen(start: Date, end: Date, timeZone: string, locale = 'en-GB'): string {
   const day = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(start);
-  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' });
+  const cycle = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: cycle === 'h23' || cycle === 'h24' ? '2-digit' : 'numeric', minute: '2-digit' });
   return `${day}, ${time.format(start)} – ${time.format(end)} (${timeZone.replace(/_/g, ' ')})`;
 }

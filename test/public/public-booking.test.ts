@@ -77,7 +77,7 @@ describe.each(databaseKinds())('public booking pages on %s', (kind) => {
     expect(page.status).toBe(200);
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect(page.text).toContain('You are booked');
-    expect(page.text).toContain('Tuesday, 2 March 2027, 4:00 – 4:30 (America/New York)');
+    expect(page.text).toContain('Tuesday, 2 March 2027, 04:00 – 04:30 (America/New York)');
     expect(page.text).toContain('these links are only shown here');
     const join = /href="(https:\/\/meet\.test\/m\/[^"]+)" id="join-link"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
     expect(join).toContain(`/m/${made!.id}?k=`);

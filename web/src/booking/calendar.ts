@@ -81,6 +81,8 @@ export class Calendar {
     show(this.weekView, this.view === 'week');
     show(this.dayView, this.view === 'day');
     show(this.timesPanel, this.view === 'month');
+    // Week and day views take the times panel's column too.
+    byId('calendar-column').classList.toggle('md:col-span-2', this.view !== 'month');
     const noun = NOUNS[this.view];
     this.prev.setAttribute('aria-label', `Previous ${noun}`);
     this.next.setAttribute('aria-label', `Next ${noun}`);

@@ -13,7 +13,7 @@ export class Formats {
     readonly locale: string,
     readonly zone: string,
   ) {
-    this.time = new Intl.DateTimeFormat(locale, { timeZone: zone, hour: 'numeric', minute: '2-digit' });
+    this.time = new Intl.DateTimeFormat(locale, { timeZone: zone, hour: hourStyle(locale), minute: '2-digit' });
     this.dateLong = new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
     // Day keys are UTC dates: format them in UTC.
     this.dayLong = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
@@ -51,4 +51,10 @@ export class Formats {
   span(start: number, end: number): string {
     return `${this.dateLong.format(start)}, ${this.timeOf(start)} – ${this.timeOf(end)} (${zoneName(this.zone)})`;
   }
+}
+
+/** "09:00" where the locale counts 24 hours, "9:00 AM" where it counts 12. */
+export function hourStyle(locale: string): 'numeric' | '2-digit' {
+  const cycle = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  return cycle === 'h23' || cycle === 'h24' ? '2-digit' : 'numeric';
 }

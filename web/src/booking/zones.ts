@@ -78,7 +78,8 @@ export function startOfWeek(key: string, firstDay: number): string {
 /** The browser's zone, if the runtime names one it knows. */
 export function detectedZone(): string | undefined {
   try {
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const found = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const zone = found && RENAMED[found] && isZone(RENAMED[found]) ? RENAMED[found] : found;
     return zone && isZone(zone) ? zone : undefined;
   } catch {
     return undefined;
@@ -94,10 +95,24 @@ export function isZone(zone: string): boolean {
   }
 }
 
+/** Zones ICU still lists under their old names, by the names people know them by now. */
+const RENAMED: Record<string, string> = {
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'America/Godthab': 'America/Nuuk',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
 /** Every zone the browser knows, UTC first. */
 export function allZones(): string[] {
   const list = (Intl as typeof Intl & { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-  return ['UTC', ...list.filter((z) => z !== 'UTC')];
+  const names = list.map((z) => (RENAMED[z] && isZone(RENAMED[z]) ? RENAMED[z] : z));
+  return ['UTC', ...[...new Set(names)].filter((z) => z !== 'UTC').sort()];
 }
 
 /** "GMT+05:30". */
