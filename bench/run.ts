@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   contention: async () => (await import('./contention.js')).benchContention(),
   slack: async () => (await import('./slack.js')).benchSlack(),
   'call-page': async () => (await import('./call-page.js')).benchCallPage(),
+  'booking-page': async () => (await import('./booking-page.js')).benchBookingPage(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

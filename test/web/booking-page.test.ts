@@ -23,7 +23,7 @@ const bookingAt = async (iso: string) => (await listBookings(h.handle.db, T, { f
 describe.each(VIEWPORTS)('the booking page, %s', (size, viewport) => {
   const offset = size === 'phone' ? 0 : 7; // each viewport books its own week
 
-  it('books through the month view: the first free times with the page, no layout shift, errors next to their fields', async () => {
+  it('shows the month view with the first free times, no layout shift, and books through it with errors next to their fields', async () => {
     const page = await h.openPage(`${h.base}/book/${T}/intro`, { viewport });
     await timeButtons(page).first().waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Intro call');
@@ -72,7 +72,7 @@ describe.each(VIEWPORTS)('the booking page, %s', (size, viewport) => {
     h.expectNoConsoleErrors();
   });
 
-  it('books through the week view and the day view', async () => {
+  it('shows the week view and the day view, and books through both', async () => {
     const page = await h.openPage(`${h.base}/book/${T}/intro`, { viewport });
     await timeButtons(page).first().waitFor();
     await page.getByRole('button', { name: 'Week', exact: true }).click();
