@@ -106,7 +106,7 @@ export function ManagePage(p: ManagePageProps) {
               Add to Google Calendar
             </a>
           </div>
-          <p class="mt-2 text-sm text-slate-600">The call opens 10 minutes before the start. The join link is yours alone: it joins the call under your name.</p>
+          <p class="mt-2 text-sm text-slate-600">The call opens shortly before the start. The join link is yours alone: it joins the call under your name.</p>
         </>
       ) : null}
 
