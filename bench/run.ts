@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   slack: async () => (await import('./slack.js')).benchSlack(),
   'call-page': async () => (await import('./call-page.js')).benchCallPage(),
   start: async () => (await import('./start.js')).benchStart(),
+  'booking-page': async () => (await import('./booking-page.js')).benchBookingPage(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

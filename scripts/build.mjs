@@ -21,7 +21,7 @@ export const serverEntry = join(root, 'dist', 'server', 'main.js');
 
 const inputDirs = ['src', 'web/src'];
 const inputFiles = ['web/build.mjs', 'scripts/build.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
-const outputs = [serverEntry, ...['call.js', 'call-effects.js', 'call.css', 'twilio-video.min.js'].map((name) => join(root, 'web', 'dist', name))];
+const outputs = [serverEntry, ...['call.js', 'call-effects.js', 'call.css', 'twilio-video.min.js', 'booking.js', 'manage.js', 'booking.css'].map((name) => join(root, 'web', 'dist', name))];
 
 function listFiles(dir) {
   const files = [];

@@ -6,6 +6,7 @@ import { limitBody } from './api/body-limit.js';
 import { MAX_BODY_BYTES, MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocument } from './api/index.js';
 import { checkDatabase } from './db/health.js';
 import { homePage } from './pages/home.js';
+import { publicPages } from './public/pages.js';
 import { videoPages } from './video/pages.js';
 
 export interface WebAppOptions {
@@ -37,6 +38,7 @@ export function createWebApp(deps: AppDeps, options: WebAppOptions = {}): Hono {
   app.route('/api', apiDocsRoutes(() => meetingsApiDocument(meetingsApi)));
 
   options.beforePages?.(app);
+  app.route('/book', publicPages(deps));
   app.route('/', homePage(deps, { slackSetupPath: options.slackSetupPath }));
   app.route('/', videoPages(deps));
   return app;

@@ -56,7 +56,8 @@ export default {
     });
     const client = postgres(env.HYPERDRIVE.connectionString, { max: 5, fetch_types: false, onnotice: () => {} });
     const db = drizzle(client, { schema }) as unknown as Database;
-    const app = createWebApp({ db, dbKind: 'postgres', config });
+    // Cloudflare sets the visitor's address; the public pages' rate limits count by it.
+    const app = createWebApp({ db, dbKind: 'postgres', config, clientIp: (c) => c.req.header('cf-connecting-ip') });
     try {
       return await app.fetch(request, env, ctx);
     } finally {

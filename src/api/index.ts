@@ -3,6 +3,7 @@ import type { AppDeps } from '../app.js';
 import { createApiRouter, documentConfig, registerSecurity } from './openapi.js';
 import type { OpenApiDocument } from './docs.js';
 import { availabilityRoutes } from './routes/availability.js';
+import { bookingLinksRoutes } from './routes/booking-links.js';
 import { bookingsRoutes } from './routes/bookings.js';
 import { eventsRoutes } from './routes/events.js';
 import { meetingTypesRoutes } from './routes/meeting-types.js';
@@ -22,6 +23,7 @@ export function createMeetingsApi(deps: AppDeps): OpenAPIHono<any> {
   api.route('/meeting-types', meetingTypesRoutes(deps));
   api.route('/availability', availabilityRoutes(deps));
   api.route('/bookings', bookingsRoutes(deps));
+  api.route('/booking-links', bookingLinksRoutes(deps));
   api.route('/rooms', roomsRoutes(deps));
   api.route('/events', eventsRoutes(deps));
   return api;

@@ -45,6 +45,7 @@ export function presentBooking(b: BookingRecord, timeZone: string): z.infer<type
     organizerId: b.organizerId,
     participants: b.participants.map((p) => ({ role: p.role, personId: p.slackUserId, guestName: p.guestName, guestEmail: p.guestEmail, guestTimeZone: p.guestTimeZone })),
     source: b.source,
+    bookingLinkId: b.bookingLinkId,
     cancelReason: b.cancelReason,
     cancelledBy: b.cancelledBy,
     cancelledAt: b.cancelledAt?.toISOString() ?? null,

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { dateOverrideSchema, hostDailyLimitSchema, timeZoneSchema, weeklyRuleSchema } from '../core/availability/index.js';
 import { guestSchema, meetingTypeFieldsSchema, personIdSchema } from '../core/bookings/schemas.js';
+import { bookingLinkFieldsSchema, slugSchema } from '../core/bookings/links.js';
 import { INSTANT_RANGE_MESSAGE, SLACK_ID_MAX_LENGTH, isInstantInRange, text } from '../core/input.js';
 
 /**
@@ -260,7 +261,8 @@ export const Booking = z
     label: z.string(),
     organizerId: z.string(),
     participants: z.array(Participant),
-    source: z.enum(['slack', 'api']),
+    source: z.enum(['slack', 'api', 'web']).meta({ description: 'Where it was booked: the Slack app, the API, or a public booking page' }),
+    bookingLinkId: z.uuid().nullable().meta({ description: 'The booking link it was booked through, if any' }),
     cancelReason: z.string().nullable(),
     cancelledBy: z.string().nullable(),
     cancelledAt: IsoUtc.nullable(),
@@ -322,3 +324,67 @@ export const EventListQuery = z.object({
 export const EventIdParam = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ param: { name: 'id', in: 'path' }, example: 42 }) });
 
 export const RedeliveryResult = z.object({ redelivering: z.number().int().meta({ description: 'Deliveries made due again' }) }).openapi('RedeliveryResult');
+
+// ---------- booking links ----------
+
+const linkFieldShape = bookingLinkFieldsSchema.shape;
+
+export const BookingLinkIdParam = z.object({ id: uuid('a booking link').meta({ param: { name: 'id', in: 'path' } }) });
+
+export const BookingLinkQuestion = z
+  .object({
+    id: z.string().meta({ description: 'Stable id; answers are stored under it', example: 'q1' }),
+    label: z.string().meta({ example: 'Company' }),
+    required: z.boolean(),
+    multiline: z.boolean().meta({ description: 'A few lines of answer rather than one' }),
+  })
+  .openapi('BookingLinkQuestion');
+
+export const BookingLinkCreateBody = z
+  .object({
+    ...linkFieldShape,
+    slug: slugSchema.optional().meta({ description: 'The end of the page address: lowercase letters, digits, single hyphens; made from the title when absent', example: 'intro-call' }),
+    mode: linkFieldShape.mode.meta({ description: 'one: the single host; all: every host must be free; any: round robin (the free host with the fewest bookings from this link that month)' }),
+    hostIds: linkFieldShape.hostIds.meta({ description: 'Slack member ids of the hosts (the first organizes, unless round robin picks another)' }),
+    questions: linkFieldShape.questions.meta({ description: 'Up to five questions of your own, beyond name and email (always asked)' }),
+    slackChannelId: linkFieldShape.slackChannelId.meta({ description: 'A channel that hears of every booking (the hosts always get direct messages)' }),
+  })
+  .strict()
+  .openapi('BookingLinkCreate');
+
+export const BookingLinkUpdateBody = z
+  .object(Object.fromEntries(Object.entries(BookingLinkCreateBody.shape).map(([k, s]) => [k, (s instanceof z.ZodDefault ? (s.unwrap() as z.ZodType) : (s as z.ZodType)).optional()])))
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change')
+  .openapi('BookingLinkUpdate');
+
+export const BookingLinkListQuery = z.object({
+  hostId: PersonId.optional().meta({ description: 'Only links this member hosts' }),
+  includeInactive: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .meta({ description: 'Also list links that are turned off' }),
+});
+
+export const BookingLink = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    url: z.string().meta({ description: 'The public booking page', example: 'https://meet.example.com/book/T0123ABCD/intro-call' }),
+    meetingTypeId: z.uuid(),
+    title: z.string().nullable(),
+    description: z.string().nullable(),
+    mode: z.enum(['one', 'all', 'any']),
+    hostIds: z.array(z.string()),
+    askNotes: z.boolean(),
+    questions: z.array(BookingLinkQuestion),
+    slackChannelId: z.string().nullable(),
+    active: z.boolean().meta({ description: 'false: turned off; its page answers 404' }),
+    createdBy: z.string(),
+    createdAt: IsoUtc,
+    updatedAt: IsoUtc,
+  })
+  .openapi('BookingLink');
+
+export const BookingLinkList = z.object({ bookingLinks: z.array(BookingLink) }).openapi('BookingLinkList');

@@ -27,7 +27,7 @@ export class InvalidInputError extends BookingError {
 
 export class NotFoundError extends BookingError {
   constructor(
-    readonly entity: 'booking' | 'meeting_type' | 'person',
+    readonly entity: 'booking' | 'meeting_type' | 'person' | 'booking_link',
     readonly id: string,
     field?: string,
   ) {
@@ -35,7 +35,7 @@ export class NotFoundError extends BookingError {
   }
 }
 
-const entityLabel = { booking: 'Booking', meeting_type: 'Meeting type', person: 'Person' } as const;
+const entityLabel = { booking: 'Booking', meeting_type: 'Meeting type', person: 'Person', booking_link: 'Booking link' } as const;
 
 export class PastTimeError extends BookingError {
   constructor(readonly start: Date) {

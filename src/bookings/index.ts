@@ -6,3 +6,5 @@ export * from './meeting-types.js';
 export * from './people.js';
 export * from './teams.js';
 export * from './lineage.js';
+export * from './booking-links.js';
+export * from './link-bookings.js';

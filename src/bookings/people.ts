@@ -15,6 +15,8 @@ const personSchema = z.object({
   name: text().trim().min(1).max(200),
   email: z.email().max(320).nullish(),
   timeZone: timeZoneSchema,
+  /** Left as it is when absent. */
+  avatarUrl: text().max(1000).regex(/^https:\/\//, 'must be an https URL').nullish(),
 });
 
 /** Records a Slack member as last seen (users.info, or the API registering one). */
@@ -22,10 +24,16 @@ export async function upsertPerson(tx: Tx, teamId: string, input: z.input<typeof
   const person = parseInput(personSchema, input);
   const [row] = await tx
     .insert(users)
-    .values({ teamId, slackUserId: person.slackUserId, name: person.name, email: person.email ?? null, timeZone: person.timeZone })
+    .values({ teamId, slackUserId: person.slackUserId, name: person.name, email: person.email ?? null, timeZone: person.timeZone, avatarUrl: person.avatarUrl ?? null })
     .onConflictDoUpdate({
       target: [users.teamId, users.slackUserId],
-      set: { name: person.name, email: person.email ?? null, timeZone: person.timeZone, updatedAt: sql`now()` },
+      set: {
+        name: person.name,
+        email: person.email ?? null,
+        timeZone: person.timeZone,
+        ...(person.avatarUrl !== undefined ? { avatarUrl: person.avatarUrl } : {}),
+        updatedAt: sql`now()`,
+      },
     })
     .returning();
   return row!;

@@ -1,10 +1,12 @@
-import { and, asc, desc, eq, gt, lt, or, sql, exists } from 'drizzle-orm';
-import { checkSlot, computeSlotsAllFree, startGridMinutes, type HostAvailabilityInput, type HostSchedule, type Slot, type UnavailableReason } from '../core/availability/index.js';
+import { and, asc, count, desc, eq, gte, gt, inArray, lt, or, sql, exists } from 'drizzle-orm';
+import { checkSlot, computeSlotsAllFree, computeSlotsAnyFree, startGridMinutes, type HostAvailabilityInput, type HostSchedule, type Slot, type UnavailableReason } from '../core/availability/index.js';
 import {
   cancelBookingSchema,
   createBookingSchema,
   listBookingsSchema,
   rescheduleBookingSchema,
+  roundRobinBookingSchema,
+  type RoundRobinBookingInput,
   type CancelBookingInput,
   type CreateBookingInput,
   type ListBookingsInput,
@@ -13,7 +15,7 @@ import {
 import { isUuid } from '../core/ids.js';
 import { isInstantInRange } from '../core/input.js';
 import type { Database } from '../db/client.js';
-import { bookings, idempotencyKeys, meetingParticipants } from '../db/schema.js';
+import { bookings, idempotencyKeys, meetingParticipants, type BookingAnswer } from '../db/schema.js';
 import { DatabaseBusyError, isTransient } from '../db/errors.js';
 import { lockKeys, withTeam, type Tx } from '../db/tenant.js';
 import { recordEvent } from '../events/outbox.js';
@@ -107,6 +109,8 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
         slackMessageTs: null,
         previous: null,
         idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
+        bookingLinkId: data.bookingLinkId ?? null,
+        answers: data.answers ?? null,
       });
       if (!booking) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
       await recordEvent(tx, {
@@ -127,6 +131,123 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
       requestHash,
     });
   }
+}
+
+/**
+ * Books a link whose hosts take turns (round robin): of the candidates free at `start`, the one
+ * with the fewest confirmed bookings through this link in the slot's calendar month (UTC) takes
+ * it, ties going to the one named first. The choice is made under every candidate's advisory
+ * lock, after their busy time is read again, so two visitors booking at once never pick from a
+ * stale picture: each sees the other's booking in both the free check and the counts.
+ */
+export async function createRoundRobinBooking(db: Database, teamId: string, input: RoundRobinBookingInput, clock: Clock = {}): Promise<CreateBookingResult> {
+  const data = parseInput(roundRobinBookingSchema, input);
+  const now = clock.now ?? new Date();
+  const requestHash = await hashRequest({ ...data, idempotencyKey: undefined });
+  const candidateIds = [...new Set(data.candidateIds)];
+  const progress: WriteProgress = { stage: 'read' };
+  try {
+    return await inWriteTransaction(db, teamId, async (tx) => {
+      progress.stage = 'read';
+      if (data.idempotencyKey) {
+        const replay = await findReplay(tx, data.idempotencyKey, requestHash);
+        if (replay) return { booking: replay, replayed: true };
+      }
+      const window = busyWindow(data.start, now);
+      const [type, unlocked] = await Promise.all([
+        getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' }),
+        loadHostInputs(tx, candidateIds, ...window),
+      ]);
+      if (data.start < now) throw new PastTimeError(data.start);
+      // Nobody free even before locking: answer at once, with the next times anyone is free.
+      freeCandidates(unlocked, type, data.start, now);
+      await lockKeys(tx, candidateIds.map((id) => hostLockKey(teamId, id)));
+      if (data.idempotencyKey && (await idempotencyKeyTaken(tx, data.idempotencyKey))) {
+        return { booking: (await findReplay(tx, data.idempotencyKey, requestHash))!, replayed: true };
+      }
+      const busy = await loadBusy(tx, candidateIds, ...window);
+      const hosts = unlocked.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] }));
+      const free = freeCandidates(hosts, type, data.start, now);
+      const counts = await linkBookingCounts(tx, data.bookingLinkId, free.map((h) => h.schedule.hostId), data.start);
+      const chosen = free.reduce((best, h) => ((counts.get(h.schedule.hostId) ?? 0) < (counts.get(best.schedule.hostId) ?? 0) ? h : best));
+      const organizerId = chosen.schedule.hostId;
+      const booking = (await insertBooking(tx, teamId, progress, {
+        type,
+        hosts: [chosen],
+        start: data.start,
+        now,
+        organizerId,
+        hostIds: [organizerId],
+        guests: data.guests,
+        title: data.title ?? defaultTitle(type),
+        notes: data.notes ?? null,
+        source: data.source,
+        slackChannelId: data.slackChannelId ?? null,
+        slackMessageTs: null,
+        bookingLinkId: data.bookingLinkId,
+        answers: data.answers ?? null,
+        previous: null,
+        locked: true,
+        idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
+      }))!;
+      await recordEvent(tx, {
+        teamId,
+        meetingId: booking.meetingId,
+        bookingId: booking.id,
+        kind: 'booking.created',
+        payload: { source: booking.source, actorId: booking.organizerId },
+      });
+      return { booking, replayed: false };
+    });
+  } catch (error) {
+    return recoverFromRace(db, teamId, gaveUp(error, progress), {
+      hostIds: candidateIds,
+      start: data.start,
+      meetingTypeId: data.meetingTypeId,
+      idempotencyKey: data.idempotencyKey,
+      requestHash,
+    });
+  }
+}
+
+/** The candidates free at `start`, in their order; none free is the error the slot deserves (taken, or outside everyone's hours). */
+function freeCandidates(hosts: HostInput[], type: MeetingType, start: Date, now: Date): HostInput[] {
+  const rules = { ...slotRulesOf(type), now };
+  const free = hosts.filter((h) => checkSlot(h, rules, start).available);
+  if (free.length) return free;
+  const end = new Date(start.getTime() + type.durationMinutes * MINUTE_MS);
+  const reasonOf = (h: HostInput): UnavailableReason => {
+    const check = checkSlot(h, rules, start);
+    return check.available ? 'busy' : check.reason;
+  };
+  const collisions = hosts.flatMap((h) => (reasonOf(h) === 'busy' ? collisionsOf(h.schedule.hostId, h.busy, start, end, type) : []));
+  if (collisions.length) {
+    const from = new Date(Math.max(start.getTime(), now.getTime()));
+    const next = computeSlotsAnyFree(hosts, { ...rules, from, to: new Date(from.getTime() + NEXT_SLOTS_WINDOW_MS) }).slice(0, NEXT_SLOTS);
+    throw new SlotTakenError(collisions, next);
+  }
+  const reasons = hosts.map((h) => describeReason(reasonOf(h), h.schedule, type));
+  throw new OutsideAvailabilityError(hosts.map((h) => h.schedule.hostId), start, [...new Set(reasons)]);
+}
+
+/** Confirmed bookings through the link that each host organizes, starting in the UTC calendar month of `at`. */
+async function linkBookingCounts(tx: Tx, bookingLinkId: string, hostIds: string[], at: Date): Promise<Map<string, number>> {
+  const monthStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+  const monthEnd = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+  const rows = await tx
+    .select({ hostId: bookings.organizerId, n: count() })
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.bookingLinkId, bookingLinkId),
+        eq(bookings.status, 'confirmed'),
+        inArray(bookings.organizerId, hostIds),
+        gte(bookings.startsAt, monthStart),
+        lt(bookings.startsAt, monthEnd),
+      ),
+    )
+    .groupBy(bookings.organizerId);
+  return new Map(rows.map((r) => [r.hostId, Number(r.n)]));
 }
 
 /** Moves a booking: the new booking, the cancellation of the old one and the event commit together or not at all. */
@@ -172,6 +293,8 @@ export async function rescheduleBooking(
         source: locked.source,
         slackChannelId: locked.slackChannelId,
         slackMessageTs: locked.slackMessageTs,
+        bookingLinkId: locked.bookingLinkId,
+        answers: locked.answers,
         previous: locked,
         locked: true,
         idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
@@ -323,9 +446,11 @@ interface NewBooking {
   guests: { name: string; email?: string; timeZone?: string; guestId?: string }[];
   title: string;
   notes: string | null;
-  source: 'slack' | 'api';
+  source: 'slack' | 'api' | 'web';
   slackChannelId: string | null;
   slackMessageTs: string | null;
+  bookingLinkId: string | null;
+  answers: BookingAnswer[] | null;
   /** The booking this one moves (its meeting and sequence carry on). */
   previous: BookingRow | null;
   /** The hosts' locks are already held. */
@@ -372,6 +497,8 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
       bufferBeforeMinutes: b.type.bufferBeforeMinutes,
       bufferAfterMinutes: b.type.bufferAfterMinutes,
       source: b.source,
+      bookingLinkId: b.bookingLinkId,
+      answers: b.answers,
       slackChannelId: b.slackChannelId,
       slackMessageTs: b.slackMessageTs,
       rescheduledFromId: b.previous?.id ?? null,

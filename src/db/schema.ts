@@ -28,7 +28,9 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
 export const bookingStatus = pgEnum('booking_status', ['confirmed', 'cancelled']);
-export const bookingSource = pgEnum('booking_source', ['slack', 'api']);
+export const bookingSource = pgEnum('booking_source', ['slack', 'api', 'web']);
+/** How a booking link's hosts are booked: one person; all of them (everyone free); any of them (round robin). */
+export const bookingLinkMode = pgEnum('booking_link_mode', ['one', 'all', 'any']);
 export const participantRole = pgEnum('participant_role', ['organizer', 'host', 'guest']);
 export const roomStatus = pgEnum('room_status', ['pending', 'in-progress', 'completed', 'failed']);
 
@@ -49,6 +51,8 @@ export const users = pgTable(
     name: text('name').notNull(),
     email: text('email'),
     timeZone: text('time_zone').notNull(),
+    /** Their Slack profile picture (https), shown on booking pages. */
+    avatarUrl: text('avatar_url'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -132,6 +136,10 @@ export const bookings = pgTable(
     rescheduledFromId: uuid('rescheduled_from_id'),
     rescheduledToId: uuid('rescheduled_to_id'),
     source: bookingSource('source').notNull(),
+    /** The public booking link it was booked through (kept through moves), if any. */
+    bookingLinkId: uuid('booking_link_id'),
+    /** The guest's answers to the link's questions, with the questions as they were asked. */
+    answers: jsonb('answers').$type<BookingAnswer[]>(),
     slackChannelId: text('slack_channel_id'),
     slackMessageTs: text('slack_message_ts'),
     createdAt: createdAt(),
@@ -141,8 +149,70 @@ export const bookings = pgTable(
     index('bookings_team_starts_idx').on(t.teamId, t.startsAt),
     index('bookings_rescheduled_from_idx').on(t.rescheduledFromId),
     index('bookings_meeting_idx').on(t.meetingId, t.sequence),
+    index('bookings_link_idx').on(t.teamId, t.bookingLinkId, t.startsAt).where(sql`${t.bookingLinkId} is not null`),
     check('bookings_time_check', sql`${t.endsAt} > ${t.startsAt}`),
   ],
+);
+
+/** A question a booking link asks, beyond name and email. */
+export interface BookingLinkQuestion {
+  id: string;
+  label: string;
+  required: boolean;
+  /** A few lines of text rather than one. */
+  multiline: boolean;
+}
+
+/** A guest's answer to one of a link's questions, with the question's words as asked. */
+export interface BookingAnswer {
+  questionId: string;
+  label: string;
+  answer: string;
+}
+
+/**
+ * A meeting type published as a public page, `PUBLIC_URL/book/<team>/<slug>`: who is booked
+ * (hostIds, how by `mode`), what the visitor is asked, and which Slack channel hears of it.
+ */
+export const bookingLinks = pgTable(
+  'booking_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    slug: text('slug').notNull(),
+    meetingTypeId: uuid('meeting_type_id').notNull().references(() => meetingTypes.id),
+    /** Shown on the page and used as the meeting's title; the meeting type's name when null. */
+    title: text('title'),
+    description: text('description'),
+    mode: bookingLinkMode('mode').notNull(),
+    hostIds: jsonb('host_ids').$type<string[]>().notNull(),
+    askNotes: boolean('ask_notes').notNull().default(true),
+    questions: jsonb('questions').$type<BookingLinkQuestion[]>().notNull().default([]),
+    slackChannelId: text('slack_channel_id'),
+    active: boolean('active').notNull().default(true),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('booking_links_team_slug_key').on(t.teamId, t.slug),
+    check('booking_links_slug_check', sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and length(${t.slug}) <= 60`),
+  ],
+);
+
+/**
+ * Hits of the public pages' rate limits (hono-rate-limiter's store), per key and fixed window, in
+ * the database so that every process counts the same hits.
+ */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    teamId: text('team_id').notNull(),
+    key: text('key').notNull(),
+    hits: integer('hits').notNull(),
+    resetAt: timestamp('reset_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.key] }), index('rate_limit_hits_reset_idx').on(t.resetAt)],
 );
 
 /**
@@ -436,4 +506,6 @@ export const tenantTables = [
   'slack_event_receipts',
   'guest_emails',
   'guest_reminders',
+  'booking_links',
+  'rate_limit_hits',
 ] as const;

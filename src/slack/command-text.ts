@@ -3,6 +3,8 @@ export type MeetCommand =
   | { kind: 'help' }
   | { kind: 'list' }
   | { kind: 'availability' }
+  | { kind: 'link' }
+  | { kind: 'links' }
   | { kind: 'book'; peopleIds: string[]; durationMinutes?: number; unknown: string[] };
 
 const SUBCOMMANDS: Record<string, MeetCommand['kind']> = {
@@ -13,6 +15,9 @@ const SUBCOMMANDS: Record<string, MeetCommand['kind']> = {
   availability: 'availability',
   hours: 'availability',
   settings: 'availability',
+  link: 'link',
+  'new-link': 'link',
+  links: 'links',
 };
 
 /**

@@ -7,10 +7,12 @@ import { WEEKDAYS } from './blocks/availability-modal.js';
 import { LIMITS, mrkdwn, plain } from './blocks/limits.js';
 import type { SlackContext } from './context.js';
 import { meetingRows } from './upcoming.js';
+import { bookingLinkBlocks } from './booking-link-form.js';
 
-export const HomeActions = { editAvailability: 'home_edit_availability', book: 'home_book' } as const;
-/** Meetings shown per section, so the tab stays inside Slack's 100 blocks. */
-const PER_SECTION = 40;
+export const HomeActions = { editAvailability: 'home_edit_availability', book: 'home_book', newLink: 'home_new_link' } as const;
+/** Meetings shown per section, and booking links, so the tab stays inside Slack's 100 blocks. */
+const PER_SECTION = 35;
+const LINKS_SHOWN = 10;
 
 /** The App Home tab: today's and this week's meetings with join buttons, and the person's hours. */
 export async function publishHome(ctx: SlackContext, client: WebClient, teamId: string, userId: string): Promise<void> {
@@ -19,10 +21,11 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
   const today = localDateOf(now, person.timeZone);
   const tomorrow = startOfLocalDay(addLocalDays(today, 1), person.timeZone);
   const weekEnd = startOfLocalDay(addLocalDays(today, 7), person.timeZone);
-  const [todays, week, schedule] = await Promise.all([
+  const [todays, week, schedule, links] = await Promise.all([
     listBookings(ctx.db, teamId, { personId: userId, from: now, to: tomorrow, status: 'confirmed', limit: PER_SECTION }),
     listBookings(ctx.db, teamId, { personId: userId, from: tomorrow, to: weekEnd, status: 'confirmed', limit: PER_SECTION }),
     withTeam(ctx.db, teamId, (tx) => getSchedule(tx, userId)),
+    bookingLinkBlocks(ctx, teamId, userId),
   ]);
   const hours = scheduleToForm(schedule, today);
   const view = homeView({
@@ -30,6 +33,8 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
     todayMore: Boolean(todays.nextCursor),
     week: await meetingRows(ctx, teamId, userId, week.bookings),
     weekMore: Boolean(week.nextCursor),
+    links: links.slice(0, LINKS_SHOWN),
+    linksMore: links.length > LINKS_SHOWN,
     hoursText: [
       `Time zone: *${hours.timeZone}*${schedule.isDefault ? ' (default hours: you have not set yours)' : ''}`,
       ...WEEKDAYS.map(([code, name]) => `${name}: ${hours.hours[code].length ? hours.hours[code].join(', ') : '—'}`),
@@ -42,7 +47,7 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
   await client.views.publish({ user_id: userId, view });
 }
 
-export function homeView(input: { today: any[]; todayMore: boolean; week: any[]; weekMore: boolean; hoursText: string }) {
+export function homeView(input: { today: any[]; todayMore: boolean; week: any[]; weekMore: boolean; hoursText: string; links?: any[]; linksMore?: boolean }) {
   const more = (shown: number) => ({ type: 'context', elements: [mrkdwn(`Showing the first ${shown}. \`/meet list\` lists them in order.`)] });
   const blocks: any[] = [
     { type: 'header', block_id: 'h_today', text: plain('Today', LIMITS.headerText) },
@@ -61,6 +66,17 @@ export function homeView(input: { today: any[]; todayMore: boolean; week: any[];
         { type: 'button', action_id: HomeActions.book, style: 'primary', text: plain('Book a meeting', LIMITS.buttonText) },
         { type: 'button', action_id: HomeActions.editAvailability, text: plain('Edit availability', LIMITS.buttonText) },
       ],
+    },
+    { type: 'divider', block_id: 'd_links' },
+    { type: 'header', block_id: 'h_links', text: plain('Booking links', LIMITS.headerText) },
+    ...(input.links?.length
+      ? input.links
+      : [{ type: 'section', block_id: 'links_none', text: mrkdwn('Public pages where people outside Slack book you at free times. You host none yet.') }]),
+    ...(input.linksMore ? [{ type: 'context', block_id: 'links_more', elements: [mrkdwn('`/meet links` lists them all.')] }] : []),
+    {
+      type: 'actions',
+      block_id: 'links_actions',
+      elements: [{ type: 'button', action_id: HomeActions.newLink, text: plain('New booking link', LIMITS.buttonText) }],
     },
   ];
   return { type: 'home' as const, blocks };

@@ -45,7 +45,7 @@ export async function announceBooked(ctx: SlackContext, client: WebClient, chang
     }
   }
   if (booking.status === 'confirmed') {
-    await sendPersonalLinks(ctx, client, booking, ':white_check_mark: Booked:', once);
+    await sendPersonalLinks(ctx, client, booking, booking.source === 'web' ? ':inbox_tray: Booked on your booking page:' : ':white_check_mark: Booked:', once);
     await scheduleReminders(ctx, client, booking);
   }
   // Delivered again later, this posts the message and skips what was done.
@@ -60,7 +60,7 @@ export async function announceMoved(ctx: SlackContext, client: WebClient, change
   await refreshMeetingMessage(ctx, client, booking, { movedFrom: { startsAt: previousStart, by: moved.actorId } });
   await removeReminders(ctx, client, change.teamId, moved.previousBookingId);
   if (booking.status !== 'confirmed') return;
-  const lead = `:arrows_counterclockwise: Moved by ${actor(moved.actorId)} (was ${slackDate(previousStart, '{date_short_pretty} {time}')}):`;
+  const lead = `:arrows_counterclockwise: Moved by ${actor(moved.actorId, booking.participants)} (was ${slackDate(previousStart, '{date_short_pretty} {time}')}):`;
   await sendPersonalLinks(ctx, client, booking, lead, once);
   await scheduleReminders(ctx, client, booking);
 }

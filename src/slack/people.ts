@@ -10,6 +10,7 @@ export interface SlackPerson {
   name: string;
   timeZone: string;
   email: string | null;
+  avatarUrl: string | null;
   isBot: boolean;
   deleted: boolean;
 }
@@ -45,7 +46,7 @@ export class PeopleDirectory {
       const humans = fetched.filter((p) => !p.isBot && !p.deleted);
       if (humans.length) {
         await withTeam(this.db, teamId, async (tx) => {
-          for (const p of humans) await upsertPerson(tx, teamId, { slackUserId: p.id, name: p.name, email: p.email, timeZone: p.timeZone });
+          for (const p of humans) await upsertPerson(tx, teamId, { slackUserId: p.id, name: p.name, email: p.email, timeZone: p.timeZone, avatarUrl: p.avatarUrl });
         });
       }
       for (const p of fetched) this.seen.set(`${teamId}:${p.id}`, { person: p, at: Date.now() });
@@ -64,8 +65,11 @@ async function lookUp(client: WebClient, id: string): Promise<SlackPerson> {
     const user = result.user as Record<string, any>;
     const tz = typeof user.tz === 'string' && isValidTimeZone(user.tz) ? user.tz : 'UTC';
     const email = typeof user.profile?.email === 'string' && user.profile.email.includes('@') ? user.profile.email : null;
+    const image = user.profile?.image_72;
+    const avatarUrl = typeof image === 'string' && image.startsWith('https://') && image.length <= 1000 ? image : null;
     return {
       id,
+      avatarUrl,
       name: user.real_name || user.profile?.real_name || user.profile?.display_name || user.name || id,
       timeZone: tz,
       email,
@@ -74,7 +78,7 @@ async function lookUp(client: WebClient, id: string): Promise<SlackPerson> {
     };
   } catch (error) {
     const code = slackErrorCode(error);
-    if (code === 'user_not_found') return { id, name: id, timeZone: 'UTC', email: null, isBot: false, deleted: true };
+    if (code === 'user_not_found') return { id, name: id, timeZone: 'UTC', email: null, avatarUrl: null, isBot: false, deleted: true };
     throw new SlackApiProblem(`Could not look up <@${id}> in Slack (${code ?? 'no answer'}).`, error);
   }
 }

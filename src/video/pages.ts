@@ -24,6 +24,12 @@ const assets: Record<string, string> = {
   'call.js.map': 'application/json; charset=utf-8',
   'call.css': 'text/css; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
+  // The public booking pages (src/public): the calendar's script, the manage page's, their styles.
+  'booking.js': 'text/javascript; charset=utf-8',
+  'booking.js.map': 'application/json; charset=utf-8',
+  'manage.js': 'text/javascript; charset=utf-8',
+  'manage.js.map': 'application/json; charset=utf-8',
+  'booking.css': 'text/css; charset=utf-8',
   'twilio-video.min.js': 'text/javascript; charset=utf-8',
   // Background blur, loaded only when someone turns it on: the effects bundle and Twilio's video
   // processors' worker, TensorFlow Lite runtime (WebAssembly) and segmentation model.

@@ -60,6 +60,8 @@ export async function startServerProcess(
     signalGroup(child, 'SIGTERM');
     const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
     await exited;
+    // npm may exit before the node process it started has shut down (and let go of the database).
+    while (groupAlive(child)) await new Promise((resolve) => setTimeout(resolve, 20));
     clearTimeout(timer);
   };
 
@@ -76,6 +78,15 @@ export async function startServerProcess(
     );
     if (status === 200) return { child, output: () => output, readyMs: performance.now() - spawnedAt, stop };
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 10));
+  }
+}
+
+function groupAlive(child: ChildProcess): boolean {
+  try {
+    process.kill(-child.pid!, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

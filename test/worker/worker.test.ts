@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/keys.js';
+import { createBookingLink, ensureTeam, listMeetingTypes, upsertPerson } from '../../src/bookings/index.js';
+import { withTeam } from '../../src/db/tenant.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { openTestDatabase } from '../support/databases.js';
 
@@ -117,6 +119,47 @@ describe.skipIf(!databaseUrl)('the Cloudflare Worker in workerd, against Postgre
     expect(page1.bookings).toHaveLength(1);
     const page2 = (await (await mf.dispatchFetch(`http://worker.test/api/meetings/bookings?limit=1&cursor=${page1.nextCursor}`, { headers: auth })).json()) as any;
     expect(page2.bookings.map((b: any) => b.startUtc)).toEqual([later.toISOString()]);
+  });
+
+  it('serves a booking page, its free times, a booking, the confirmation page, its .ics, and a cancel', async () => {
+    await withTeam(handle.db, 'T0WORKER', async (tx) => {
+      await ensureTeam(tx, 'T0WORKER', 'Edge');
+      await upsertPerson(tx, 'T0WORKER', { slackUserId: 'U0HOST', name: 'Hana Host', timeZone: 'UTC' });
+      const [type] = await listMeetingTypes(tx);
+      await createBookingLink(tx, 'T0WORKER', { slug: 'edge-intro', title: 'Edge intro', meetingTypeId: type!.id, mode: 'one', hostIds: ['U0HOST'] }, 'U0HOST');
+    });
+    const page = await mf.dispatchFetch('http://worker.test/book/T0WORKER/edge-intro', { headers: { 'cf-connecting-ip': '203.0.113.9' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Edge intro');
+    expect(html).toContain('/assets/booking.js');
+    const start = nextWeekdayAt(11);
+    const slots = (await (await mf.dispatchFetch(`http://worker.test/book/T0WORKER/edge-intro/slots?from=${start.toISOString().slice(0, 10)}T00:00:00Z&to=${start.toISOString().slice(0, 10)}T23:59:00Z`)).json()) as any;
+    expect(slots.slots).toContain(start.toISOString());
+    const booked = await mf.dispatchFetch('http://worker.test/book/T0WORKER/edge-intro', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.9' },
+      body: JSON.stringify({ start: start.toISOString(), timeZone: 'Asia/Tokyo', idempotencyKey: crypto.randomUUID(), name: 'Edge Guest', email: 'edge@example.com', answers: {} }),
+    });
+    const answer = (await booked.json()) as any;
+    expect(booked.status, JSON.stringify(answer)).toBe(201);
+    const confirmation = await mf.dispatchFetch(`http://worker.test${answer.confirmationUrl}`);
+    expect(confirmation.status).toBe(200);
+    const text = await confirmation.text();
+    expect(text).toContain('You are booked');
+    expect(text).toContain('(Asia/Tokyo)');
+    const manage = answer.confirmationUrl.split('?')[0];
+    const ics = await mf.dispatchFetch(`http://worker.test${manage}/meeting.ics`);
+    expect(ics.headers.get('content-type')).toContain('text/calendar');
+    expect(await ics.text()).toContain('BEGIN:VEVENT');
+    const cancel = await mf.dispatchFetch(`http://worker.test${manage}/cancel`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'reason=Edge', redirect: 'manual' });
+    expect(cancel.status).toBe(303);
+    expect(await (await mf.dispatchFetch(`http://worker.test${manage}`)).text()).toContain('This meeting was cancelled');
+    const missing = await mf.dispatchFetch('http://worker.test/book/T0WORKER/nope');
+    expect(missing.status).toBe(404);
+    // The rate limits' counters are in Postgres, keyed by Cloudflare's address header.
+    const rows = await handle.db.execute(`select key from rate_limit_hits where team_id = 'T0WORKER' order by key` as never);
+    expect([...(rows as any)].map((r: any) => r.key)).toContain('reads:ip:203.0.113.9');
   });
 
   it('serves the OpenAPI document and the reference page', async () => {

@@ -20,6 +20,12 @@ export const guestSchema = z.object({
   timeZone: timeZoneSchema.optional(),
 });
 
+export const bookingAnswerSchema = z.object({
+  questionId: text().min(1).max(40),
+  label: text().min(1).max(200),
+  answer: text().max(3000),
+});
+
 export const instantSchema = z.coerce
   .date({ error: 'must be an ISO 8601 date-time' })
   .refine((d) => !Number.isNaN(d.getTime()), 'must be an ISO 8601 date-time')
@@ -34,11 +40,21 @@ export const createBookingSchema = z.object({
   start: instantSchema,
   title: text().trim().min(1).max(200).optional(),
   notes: text().trim().max(3000).optional(),
-  source: z.enum(['slack', 'api']),
+  source: z.enum(['slack', 'api', 'web']),
   slackChannelId: text().max(40).optional(),
   idempotencyKey: text().min(1).max(200).optional(),
+  /** The public booking link it comes through, and the guest's answers to its questions. */
+  bookingLinkId: z.uuid().optional(),
+  answers: z.array(bookingAnswerSchema).max(10).optional(),
 });
 export type CreateBookingInput = z.input<typeof createBookingSchema>;
+
+/** A booking through a link whose hosts take turns: the free one with the fewest of the link's bookings that month is chosen. */
+export const roundRobinBookingSchema = createBookingSchema.omit({ organizerId: true, hostIds: true }).extend({
+  candidateIds: z.array(personIdSchema).min(1, 'name at least one host').max(20, 'at most 20 hosts'),
+  bookingLinkId: z.uuid(),
+});
+export type RoundRobinBookingInput = z.input<typeof roundRobinBookingSchema>;
 
 export const rescheduleBookingSchema = z.object({
   bookingId: z.uuid('must be a booking id'),

@@ -21,12 +21,17 @@ export function mention(userId: string): string {
 
 /**
  * Who made a change: a Slack member is mentioned; changes from elsewhere are named by where they
- * came from (the API records "api-key:<prefix>", the public pages "guest:<name>").
+ * came from. The API records "api-key:<prefix>"; a guest's own pages "guest:<guest id>", named
+ * here from the meeting's participants.
  */
-export function actor(id: string): string {
+export function actor(id: string, participants: readonly { guestId: string | null; guestName: string | null }[] = []): string {
   if (/^[UW][A-Z0-9]{2,}$/.test(id)) return mention(id);
   if (id.startsWith('api-key:')) return 'the API';
-  if (id.startsWith('guest:')) return `${id.slice('guest:'.length).replace(/[<>&*_~`]/g, '') || 'a guest'} (guest)`;
+  if (id.startsWith('guest:')) {
+    const guestId = id.slice('guest:'.length);
+    const name = participants.find((p) => p.guestId === guestId)?.guestName;
+    return `${(name ?? 'a guest').replace(/[<>&*_~`]/g, '')}${name ? ' (guest)' : ''}`;
+  }
   return id.replace(/[<>&*_~`]/g, '');
 }
 

@@ -21,7 +21,8 @@ export interface MeetingMessageInput {
   booking: Pick<
     Booking,
     'id' | 'title' | 'notes' | 'startsAt' | 'endsAt' | 'durationMinutes' | 'participants' | 'status' | 'cancelReason' | 'cancelledBy' | 'rescheduledToId' | 'organizerId'
-  >;
+  > &
+    Partial<Pick<Booking, 'source' | 'answers'>>;
   /** Link to the booking's .ics file. */
   calendarUrl: string;
   room?: RoomState | null;
@@ -41,7 +42,7 @@ export function statusLine(input: Pick<MeetingMessageInput, 'booking' | 'room' |
   const { booking, room } = input;
   if (booking.status === 'cancelled') {
     if (booking.rescheduledToId) return ':arrow_right: Moved to a new time.';
-    const by = booking.cancelledBy ? `by ${actor(booking.cancelledBy)}` : '';
+    const by = booking.cancelledBy ? `by ${actor(booking.cancelledBy, booking.participants)}` : '';
     const reason = booking.cancelReason ? `: ${escapeMrkdwn(booking.cancelReason)}` : '';
     return `:x: *Cancelled* ${by}${reason}`;
   }
@@ -51,7 +52,7 @@ export function statusLine(input: Pick<MeetingMessageInput, 'booking' | 'room' |
     return `:white_check_mark: *Ended*${minutes != null ? ` after ${minutesLabel(minutes)}` : ''}`;
   }
   if (input.movedFrom) {
-    return `:arrows_counterclockwise: Moved${input.movedFrom.by ? ` by ${actor(input.movedFrom.by)}` : ''} from ${slackDate(input.movedFrom.startsAt, '{date_short_pretty} {time}')}`;
+    return `:arrows_counterclockwise: Moved${input.movedFrom.by ? ` by ${actor(input.movedFrom.by, booking.participants)}` : ''} from ${slackDate(input.movedFrom.startsAt, '{date_short_pretty} {time}')}`;
   }
   return undefined;
 }
@@ -69,6 +70,8 @@ export function meetingMessage(input: MeetingMessageInput) {
   ];
   blocks.push({ type: 'section', block_id: 'details', text: mrkdwn(lines.join('\n')) });
   if (booking.notes) blocks.push({ type: 'section', block_id: 'notes', text: mrkdwn(`>${escapeMrkdwn(booking.notes).replace(/\n/g, '\n>')}`) });
+  const answers = guestAnswers(booking);
+  if (answers) blocks.push({ type: 'section', block_id: 'answers', text: mrkdwn(answers) });
   const status = statusLine(input);
   if (status) blocks.push({ type: 'context', block_id: 'status', elements: [mrkdwn(status)] });
   const elements: any[] = [];
@@ -83,6 +86,20 @@ export function meetingMessage(input: MeetingMessageInput) {
   blocks.push({ type: 'actions', block_id: 'meeting_actions', elements });
   const text = clip(`${cancelled ? 'Cancelled: ' : ''}${booking.title}, ${slackWhen(booking.startsAt, booking.endsAt)}`, 3000);
   return { text, blocks };
+}
+
+/**
+ * For a meeting booked on a public page: who booked it (with their email, for the hosts to write
+ * to) and their answers to the link's questions.
+ */
+export function guestAnswers(booking: MeetingMessageInput['booking']): string | undefined {
+  if (booking.source !== 'web') return undefined;
+  const guest = booking.participants.find((p) => p.role === 'guest');
+  const lines = [
+    `:inbox_tray: Booked on the booking page by *${escapeMrkdwn(guest?.guestName ?? 'a guest')}*${guest?.guestEmail ? ` (${escapeMrkdwn(guest.guestEmail)})` : ''}`,
+    ...(booking.answers ?? []).map((a) => `*${escapeMrkdwn(a.label)}*\n${escapeMrkdwn(a.answer)}`),
+  ];
+  return clip(lines.join('\n'), LIMITS.sectionText);
 }
 
 /** The direct message each participant gets: their own join link, never anyone else's. */
@@ -101,6 +118,7 @@ export function personalMeetingMessage(input: {
         block_id: 'lead',
         text: mrkdwn(`${input.lead} *${escapeMrkdwn(booking.title)}*\n:calendar: ${slackWhen(booking.startsAt, booking.endsAt)}\n:busts_in_silhouette: ${whoLine(booking)}`),
       },
+      ...(guestAnswers(booking) ? [{ type: 'section', block_id: 'answers', text: mrkdwn(guestAnswers(booking)!) }] : []),
       {
         type: 'actions',
         block_id: 'personal_actions',
@@ -116,7 +134,7 @@ export function personalMeetingMessage(input: {
 
 /** Told to a participant when a meeting is cancelled. */
 export function cancelledNotice(booking: MeetingMessageInput['booking']) {
-  const by = booking.cancelledBy ? ` by ${actor(booking.cancelledBy)}` : '';
+  const by = booking.cancelledBy ? ` by ${actor(booking.cancelledBy, booking.participants)}` : '';
   const reason = booking.cancelReason ? `: ${escapeMrkdwn(booking.cancelReason)}` : '.';
   const text = clip(`:x: *${escapeMrkdwn(booking.title)}* (${slackWhen(booking.startsAt, booking.endsAt)}) was cancelled${by}${reason}`, LIMITS.sectionText);
   return { text, blocks: [{ type: 'section', block_id: 'cancelled', text: mrkdwn(text) }] };

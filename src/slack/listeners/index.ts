@@ -1,12 +1,14 @@
 import type { App } from '@slack/bolt';
 import type { SlackContext } from '../context.js';
 import { registerBookingFormActions } from './actions/booking-form.js';
+import { registerBookingLinkButtons } from './actions/booking-links.js';
 import { registerHomeButtons } from './actions/home-buttons.js';
 import { registerMeetingButtons } from './actions/meeting-buttons.js';
 import { registerMeetCommand } from './commands/meet.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerSlotOptions } from './options/slot-options.js';
 import { registerAvailabilitySubmission } from './views/availability-submission.js';
+import { registerBookingLinkSubmission } from './views/booking-link-submission.js';
 import { registerBookingSubmission } from './views/booking-submission.js';
 import { registerCancelSubmission } from './views/cancel-submission.js';
 
@@ -16,9 +18,11 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   registerBookingFormActions(app, ctx);
   registerMeetingButtons(app, ctx);
   registerHomeButtons(app, ctx);
+  registerBookingLinkButtons(app, ctx);
   registerSlotOptions(app, ctx);
   registerBookingSubmission(app, ctx);
   registerCancelSubmission(app, ctx);
   registerAvailabilitySubmission(app, ctx);
+  registerBookingLinkSubmission(app, ctx);
   registerAppHomeOpened(app, ctx);
 }
