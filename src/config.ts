@@ -24,6 +24,14 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_API_URL: z.url().default('https://video.twilio.com'),
   LINK_SECRET: optional,
+  SECRETS_KEY: optional.pipe(
+    z.string().min(32, { error: 'SECRETS_KEY must be at least 32 characters (for example the output of `openssl rand -base64 32`)' }).optional(),
+  ),
+  GOOGLE_CLIENT_ID: optional,
+  GOOGLE_CLIENT_SECRET: optional,
+  MICROSOFT_CLIENT_ID: optional,
+  MICROSOFT_CLIENT_SECRET: optional,
+  MICROSOFT_TENANT: z.string().trim().default('common'),
 });
 
 export interface Config {
@@ -45,6 +53,18 @@ export interface Config {
     authToken?: string;
     apiUrl: string;
   };
+  /** People's own calendars; absent (as in most tests) means calendars cannot be connected. */
+  calendars?: CalendarsConfig;
+}
+
+export interface CalendarsConfig {
+  /**
+   * Encrypts stored calendar credentials and tokens. Several keys, comma separated, rotate: the
+   * first encrypts, any of them decrypts. Unset: calendars cannot be connected or read.
+   */
+  secretsKey?: string;
+  google?: { clientId: string; clientSecret: string };
+  microsoft?: { clientId: string; clientSecret: string; tenant: string };
 }
 
 export class ConfigError extends Error {}
@@ -72,6 +92,14 @@ export async function loadConfig(env: Record<string, string | undefined> = proce
       authToken: e.TWILIO_AUTH_TOKEN,
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
     },
+    calendars: {
+      secretsKey: e.SECRETS_KEY,
+      google: e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET } : undefined,
+      microsoft:
+        e.MICROSOFT_CLIENT_ID && e.MICROSOFT_CLIENT_SECRET
+          ? { clientId: e.MICROSOFT_CLIENT_ID, clientSecret: e.MICROSOFT_CLIENT_SECRET, tenant: e.MICROSOFT_TENANT || 'common' }
+          : undefined,
+    },
   };
 }
 
@@ -86,6 +114,13 @@ export function describeMissing(config: Config): string[] {
     (name) => !{ TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_API_KEY: twilio.apiKey, TWILIO_API_SECRET: twilio.apiSecret, TWILIO_AUTH_TOKEN: twilio.authToken }[name],
   );
   if (missingTwilio.length) lines.push(`Twilio Video: not configured, set ${missingTwilio.join(', ')}; join links open but calls cannot start`);
+  const calendars = config.calendars;
+  if (!calendars?.secretsKey) {
+    lines.push('Calendars: not configured, set SECRETS_KEY (32+ random characters) so people can connect their calendars');
+  } else {
+    const oauth = [!calendars.google && 'Google (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)', !calendars.microsoft && 'Microsoft 365 (MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET)'].filter(Boolean);
+    if (oauth.length) lines.push(`Calendars: CalDAV and iCal feeds only; to offer ${oauth.join(' and ')}, set their OAuth client`);
+  }
   return lines;
 }
 
