@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, lt, or, sql, exists } from 'drizzle-orm';
-import { checkSlot, computeSlotsAllFree, type HostAvailabilityInput, type Slot, type UnavailableReason } from '../core/availability/index.js';
+import type { ExternalBusySource } from '../calendars/service.js';
+import { checkSlot, computeSlotsAllFree, type BusyInterval, type HostAvailabilityInput, type Slot, type UnavailableReason } from '../core/availability/index.js';
 import {
   cancelBookingSchema,
   createBookingSchema,
@@ -16,7 +17,7 @@ import { bookings, idempotencyKeys, meetingParticipants } from '../db/schema.js'
 import { DatabaseBusyError, isTransient } from '../db/errors.js';
 import { lockKeys, withTeam, type Tx } from '../db/tenant.js';
 import { recordEvent } from '../events/outbox.js';
-import { loadBusy, loadHostInputs, slotRulesOf, type BookedInterval } from './availability.js';
+import { loadBusy, loadHostInputs, slotRulesOf, withExternalBusy } from './availability.js';
 import { loadBooking, loadBookings, toBooking, type Booking, type BookingRow } from './booking-view.js';
 import {
   BookingCancelledError,
@@ -31,12 +32,29 @@ import {
   type Collision,
 } from './errors.js';
 
-type HostInput = HostAvailabilityInput & { busy: BookedInterval[] };
+/** Busy time of a host: bookings (with their id) and events in the host's own calendars (`external`). */
+type HostInput = HostAvailabilityInput & { busy: (BusyInterval & { bookingId?: string })[] };
+type ExternalMap = ReadonlyMap<string, readonly BusyInterval[]>;
 import { getMeetingType, type MeetingType } from './meeting-types.js';
 import { parseInput } from './validate.js';
 
 export interface Clock {
   now?: Date;
+  /**
+   * The hosts' own calendars: their busy time is read (from the cache when fresh, else asked with
+   * a short timeout) before the transaction, never while it holds a connection or a lock.
+   */
+  calendars?: ExternalBusySource;
+}
+
+/** At booking time a calendar read longer ago than this is asked again, waiting at most BOOKING_CALENDAR_WAIT_MS. */
+export const BOOKING_CALENDAR_MAX_AGE_MS = 30_000;
+export const BOOKING_CALENDAR_WAIT_MS = 1_500;
+
+async function externalBusyFor(clock: Clock, teamId: string, hostIds: string[], [from, to]: [Date, Date]): Promise<ExternalMap | undefined> {
+  if (!clock.calendars) return undefined;
+  const answer = await clock.calendars.busyFor(teamId, hostIds, from, to, { waitMs: BOOKING_CALENDAR_WAIT_MS, maxAgeMs: BOOKING_CALENDAR_MAX_AGE_MS });
+  return answer.busy;
 }
 
 export interface CreateBookingResult {
@@ -79,6 +97,7 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
   const requestHash = await hashRequest({ ...data, idempotencyKey: undefined });
   const hostIds = [...new Set([data.organizerId, ...data.hostIds])];
   const progress: WriteProgress = { stage: 'read' };
+  const external = await externalBusyFor(clock, teamId, hostIds, busyWindow(data.start, now));
   try {
     return await retryTransient(() =>
       withTeam(
@@ -97,7 +116,8 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
           ]);
           const booking = await insertBooking(tx, teamId, progress, {
             type,
-            hosts,
+            hosts: withExternalBusy(hosts, external),
+            external,
             start: data.start,
             now,
             organizerId: data.organizerId,
@@ -148,6 +168,10 @@ export async function rescheduleBooking(
   let hostIds: string[] = [];
   let meetingTypeId: string | undefined;
   const progress: WriteProgress = { stage: 'read' };
+  // The people are known from the booking; their calendars are read before the transaction.
+  const external = clock.calendars
+    ? await externalBusyFor(clock, teamId, hostsOf(await getBooking(db, teamId, data.bookingId)), busyWindow(data.start, now))
+    : undefined;
   try {
     return await retryTransient(() =>
       withTeam(
@@ -184,6 +208,7 @@ export async function rescheduleBooking(
             slackMessageTs: locked.slackMessageTs,
             previous: locked,
             locked: true,
+            external,
             idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
           });
           if (!booking) throw new Error('unreachable: a locked reschedule has no concurrent twin');
@@ -351,6 +376,8 @@ interface NewBooking {
   locked?: boolean;
   /** The hosts' hours and busy time over busyWindow(), when already read. */
   hosts?: HostInput[];
+  /** Busy time from the hosts' own calendars, joined to their bookings at every check. */
+  external?: ExternalMap;
   idempotency?: { key: string; requestHash: string };
 }
 
@@ -362,14 +389,14 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
   if (b.start < b.now) throw new PastTimeError(b.start);
   const end = new Date(b.start.getTime() + b.type.durationMinutes * MINUTE_MS);
   const window = busyWindow(b.start, b.now);
-  let hosts = b.hosts ?? (await loadHostInputs(tx, b.hostIds, ...window));
+  let hosts: HostInput[] = b.hosts ?? withExternalBusy(await loadHostInputs(tx, b.hostIds, ...window), b.external);
   if (!b.locked) {
     // Most losers of a race stop here, before queueing on the hosts' locks.
     checkHosts(hosts, b, end);
     await lockKeys(tx, b.hostIds.map((id) => hostLockKey(teamId, id)));
     if (b.idempotency && (await idempotencyKeyTaken(tx, b.idempotency.key))) return undefined;
     const busy = await loadBusy(tx, b.hostIds, ...window);
-    hosts = hosts.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] }));
+    hosts = withExternalBusy(hosts.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] })), b.external);
   }
   checkHosts(hosts, b, end);
 
@@ -482,12 +509,12 @@ async function releaseBooking(tx: Tx, id: string, by: { reason: string | null; a
   await tx.update(meetingParticipants).set({ holdsTime: false }).where(eq(meetingParticipants.bookingId, id));
 }
 
-function collisionsOf(hostId: string, busy: { bookingId: string; start: Date; end: Date; bufferBeforeMinutes?: number; bufferAfterMinutes?: number }[], start: Date, end: Date, type: MeetingType): Collision[] {
+function collisionsOf(hostId: string, busy: (BusyInterval & { bookingId?: string })[], start: Date, end: Date, type: MeetingType): Collision[] {
   const lo = start.getTime() - type.bufferBeforeMinutes * MINUTE_MS;
   const hi = end.getTime() + type.bufferAfterMinutes * MINUTE_MS;
   return busy
     .filter((b) => b.start.getTime() - (b.bufferBeforeMinutes ?? 0) * MINUTE_MS < hi && b.end.getTime() + (b.bufferAfterMinutes ?? 0) * MINUTE_MS > lo)
-    .map((b) => ({ hostId, bookingId: b.bookingId, start: b.start, end: b.end }));
+    .map((b) => ({ hostId, bookingId: b.bookingId ?? null, start: b.start, end: b.end, ...(b.external ? { inOwnCalendar: true } : {}) }));
 }
 
 function describeReason(reason: UnavailableReason, hostId: string, type: MeetingType): string {
@@ -542,6 +569,10 @@ async function findReplay(tx: Tx, key: string, requestHash: string): Promise<Boo
   if (!row) return undefined;
   if (row.requestHash !== requestHash) throw new IdempotencyMismatchError(key);
   return loadBooking(tx, row.bookingId);
+}
+
+function hostsOf(booking: Booking): string[] {
+  return booking.participants.filter((p) => p.role !== 'guest' && p.slackUserId).map((p) => p.slackUserId!);
 }
 
 function defaultTitle(type: MeetingType): string {
