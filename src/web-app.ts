@@ -3,6 +3,7 @@ import type { AppDeps } from './app.js';
 import { apiDocsRoutes } from './api/docs.js';
 import { onApiError, onApiNotFound, requestIdMiddleware } from './api/errors.js';
 import { MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocument } from './api/index.js';
+import { calendarPages } from './calendars/pages.js';
 import { checkDatabase } from './db/health.js';
 import { videoPages } from './video/pages.js';
 
@@ -27,6 +28,7 @@ export function createWebApp(deps: AppDeps, beforePages?: (app: Hono) => void): 
   app.route('/api', apiDocsRoutes(() => meetingsApiDocument(meetingsApi)));
 
   beforePages?.(app);
+  app.route('/calendars', calendarPages(deps));
   app.route('/', videoPages(deps));
   return app;
 }

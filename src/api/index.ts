@@ -6,6 +6,7 @@ import { createApiRouter, documentConfig, registerSecurity } from './openapi.js'
 import type { OpenApiDocument } from './docs.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { bookingsRoutes } from './routes/bookings.js';
+import { calendarRoutes } from './routes/calendars.js';
 import { eventsRoutes } from './routes/events.js';
 import { meetingTypesRoutes } from './routes/meeting-types.js';
 import { roomsRoutes } from './routes/rooms.js';
@@ -35,6 +36,7 @@ export function createMeetingsApi(deps: AppDeps): OpenAPIHono<any> {
   api.route('/bookings', bookingsRoutes(deps));
   api.route('/rooms', roomsRoutes(deps));
   api.route('/events', eventsRoutes(deps));
+  api.route('/people', calendarRoutes(deps));
   return api;
 }
 
