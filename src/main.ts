@@ -4,6 +4,8 @@ import { createApp } from './app.js';
 import { ConfigError, describeMissing, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { DataDirectoryLockedError } from './db/directory-lock.js';
+import { CalendarRefresher } from './calendars/refresher.js';
+import { calendarsOf } from './calendars/service.js';
 import { startEvents } from './events/index.js';
 import { startSocketMode, type SlackApp } from './slack/index.js';
 
@@ -21,6 +23,9 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   // Booking events (from every surface and every process) reach Slack and the other consumers.
   const events = await startEvents(deps, database);
+  // People's calendars that are in use are read again before their busy time goes stale.
+  const calendarRefresher = new CalendarRefresher(calendarsOf(deps));
+  calendarRefresher.start();
   let socketMode: SlackApp | undefined;
   if (config.slack.appToken && config.slack.botToken) {
     console.log(`Slack: connecting over Socket Mode (SLACK_APP_TOKEN) to ${config.slack.apiUrl}; retries until Slack answers`);
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: shutting down`);
     server.close();
     await events.stop();
+    await calendarRefresher.stop();
     await socketMode?.bolt.stop();
     await database.close();
     process.exit(0);

@@ -175,7 +175,7 @@ export class CalendarService implements ExternalBusySource {
   }
 
   /** Reads one account's busy time now (the "refresh" button, the background refresher). */
-  async refreshAccount(teamId: string, accountId: string): Promise<CalendarAccountView | undefined> {
+  async refreshAccount(teamId: string, accountId: string, _options: { leased?: boolean } = {}): Promise<CalendarAccountView | undefined> {
     const rows = await withTeam(this.db, teamId, (tx) => this.readRows(tx, { accountId }));
     if (rows.length) {
       const now = this.now();

@@ -4,13 +4,16 @@ import { addLocalDays, localDateOf, startOfLocalDay } from '../core/availability
 import { withTeam } from '../db/tenant.js';
 import { scheduleToForm } from './availability-form.js';
 import { WEEKDAYS } from './blocks/availability-modal.js';
+import { calendarsHomeBlocks, HOME_CALENDARS_SHOWN } from './blocks/calendars.js';
+import { connectLink } from '../calendars/connect.js';
+import { oauthClientOf } from '../calendars/oauth.js';
 import { LIMITS, mrkdwn, plain } from './blocks/limits.js';
 import type { SlackContext } from './context.js';
 import { meetingRows } from './upcoming.js';
 
 export const HomeActions = { editAvailability: 'home_edit_availability', book: 'home_book' } as const;
-/** Meetings shown per section, so the tab stays inside Slack's 100 blocks. */
-const PER_SECTION = 40;
+/** Meetings shown per section, so the tab (with its calendars) stays inside Slack's 100 blocks. */
+const PER_SECTION = Math.floor((LIMITS.homeBlocks - 12 - (HOME_CALENDARS_SHOWN + 10 + 6)) / 2);
 
 /** The App Home tab: today's and this week's meetings with join buttons, and the person's hours. */
 export async function publishHome(ctx: SlackContext, client: WebClient, teamId: string, userId: string): Promise<void> {
@@ -19,10 +22,11 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
   const today = localDateOf(now, person.timeZone);
   const tomorrow = startOfLocalDay(addLocalDays(today, 1), person.timeZone);
   const weekEnd = startOfLocalDay(addLocalDays(today, 7), person.timeZone);
-  const [todays, week, schedule] = await Promise.all([
+  const [todays, week, schedule, calendars] = await Promise.all([
     listBookings(ctx.db, teamId, { personId: userId, from: now, to: tomorrow, status: 'confirmed', limit: PER_SECTION }),
     listBookings(ctx.db, teamId, { personId: userId, from: tomorrow, to: weekEnd, status: 'confirmed', limit: PER_SECTION }),
     withTeam(ctx.db, teamId, (tx) => getSchedule(tx, userId)),
+    calendarsSection(ctx, teamId, userId, now),
   ]);
   const hours = scheduleToForm(schedule, today);
   const view = homeView({
@@ -37,11 +41,21 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
     ]
       .filter(Boolean)
       .join('\n'),
+    calendars,
   });
   await client.views.publish({ user_id: userId, view });
 }
 
-export function homeView(input: { today: any[]; todayMore: boolean; week: any[]; weekMore: boolean; hoursText: string }) {
+async function calendarsSection(ctx: SlackContext, teamId: string, userId: string, now: Date): Promise<any[]> {
+  const service = ctx.calendars;
+  if (!service.configured) return calendarsHomeBlocks({ configured: false, accounts: [], now });
+  const link = async (provider: 'google' | 'microsoft') =>
+    oauthClientOf(ctx.config.calendars, provider) ? (await connectLink(service, teamId, userId, provider)).url : undefined;
+  const [accounts, googleUrl, microsoftUrl] = await Promise.all([service.listAccounts(teamId, userId), link('google'), link('microsoft')]);
+  return calendarsHomeBlocks({ configured: true, accounts, googleUrl, microsoftUrl, now });
+}
+
+export function homeView(input: { today: any[]; todayMore: boolean; week: any[]; weekMore: boolean; hoursText: string; calendars?: any[] }) {
   const more = (shown: number) => ({ type: 'context', elements: [mrkdwn(`Showing the first ${shown}. \`/meet list\` lists them in order.`)] });
   const blocks: any[] = [
     { type: 'header', block_id: 'h_today', text: plain('Today', LIMITS.headerText) },
@@ -61,6 +75,7 @@ export function homeView(input: { today: any[]; todayMore: boolean; week: any[];
         { type: 'button', action_id: HomeActions.editAvailability, text: plain('Edit availability', LIMITS.buttonText) },
       ],
     },
+    ...(input.calendars ?? []),
   ];
   return { type: 'home' as const, blocks };
 }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackContext } from '../context.js';
 import { registerBookingFormActions } from './actions/booking-form.js';
+import { registerCalendarButtons } from './actions/calendar-buttons.js';
 import { registerHomeButtons } from './actions/home-buttons.js';
 import { registerMeetingButtons } from './actions/meeting-buttons.js';
 import { registerMeetCommand } from './commands/meet.js';
@@ -8,6 +9,7 @@ import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerSlotOptions } from './options/slot-options.js';
 import { registerAvailabilitySubmission } from './views/availability-submission.js';
 import { registerBookingSubmission } from './views/booking-submission.js';
+import { registerCalendarConnectSubmission } from './views/calendar-connect-submission.js';
 import { registerCancelSubmission } from './views/cancel-submission.js';
 
 /** Every listener, registered by kind as in Slack's Bolt samples. */
@@ -16,9 +18,11 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   registerBookingFormActions(app, ctx);
   registerMeetingButtons(app, ctx);
   registerHomeButtons(app, ctx);
+  registerCalendarButtons(app, ctx);
   registerSlotOptions(app, ctx);
   registerBookingSubmission(app, ctx);
   registerCancelSubmission(app, ctx);
   registerAvailabilitySubmission(app, ctx);
+  registerCalendarConnectSubmission(app, ctx);
   registerAppHomeOpened(app, ctx);
 }
