@@ -45,7 +45,7 @@ const AccountList = z.object({ accounts: z.array(AccountSchema) }).openapi('Cale
 const AccountIdParam = PersonIdParam.extend({ accountId: z.uuid('must be a calendar account id').meta({ param: { name: 'accountId', in: 'path' } }) });
 const CalendarIdParam = PersonIdParam.extend({ calendarId: z.uuid('must be a calendar id').meta({ param: { name: 'calendarId', in: 'path' } }) });
 
-const ConnectBody = connectInputSchema.openapi('CalendarConnect');
+const ConnectBody = connectInputSchema;
 const AuthorizeBody = z.object({ provider: z.enum(['google', 'microsoft']) }).strict().openapi('CalendarAuthorize');
 const AuthorizeLink = z
   .object({ url: z.url().meta({ description: 'Open in the person\'s browser: it leads to the provider\'s consent page and back' }), expiresAt: z.string() })
