@@ -243,7 +243,7 @@ export class CalendarService implements ExternalBusySource {
     const reading = new Set<string>();
     const reads: Promise<void>[] = [];
     for (const [accountId, group] of byAccount) {
-      const stale = group.some((r) => !r.calendar.readAt || now.getTime() - r.calendar.readAt.getTime() > maxAge || !rangeCovers(r.calendar, from, to));
+      const stale = group.some((r) => !r.calendar.readAt || now.getTime() - r.calendar.readAt.getTime() >= maxAge || !rangeCovers(r.calendar, from, to));
       const resting = group[0]!.account.refreshingUntil && group[0]!.account.refreshingUntil > now;
       if (!stale || resting) continue;
       reading.add(accountId);
