@@ -12,6 +12,8 @@ export interface FeedAnswer {
 export class FeedServer {
   readonly feeds = new Map<string, FeedAnswer>();
   readonly requests: string[] = [];
+  /** Requests answered so far (a slow answer counts once it is sent). */
+  answered = 0;
   private server?: Server;
   url = '';
 
@@ -23,6 +25,7 @@ export class FeedServer {
       setTimeout(() => {
         res.writeHead(answer.status ?? 200, { 'content-type': 'text/calendar; charset=utf-8' });
         res.end(answer.body ?? '');
+        this.answered++;
       }, answer.delayMs ?? 0);
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
