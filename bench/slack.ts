@@ -2,10 +2,11 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, type RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { createApp } from '../src/app.js';
-import type { Config } from '../src/config.js';
+import type { CalendarsConfig, Config } from '../src/config.js';
+import type { Database } from '../src/db/client.js';
 import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { DEFAULT_BENCH_DATABASE_URL, scratchPostgres, summarize } from './stats.js';
 
@@ -33,7 +34,25 @@ interface SlackFigures {
  * Postgres at DATABASE_URL (or the local server) in a scratch database; PGlite when
  * BENCH_DB=pglite or no Postgres answers.
  */
-export async function benchSlack(): Promise<Record<string, SlackFigures | string>> {
+export interface SlackBenchOptions {
+  /** People's calendars (bench/calendars.ts): the configuration, msw handlers for the providers, and a set-up step. */
+  calendars?: CalendarsConfig;
+  handlers?: RequestHandler[];
+  /** Runs before the first round, with every person the rounds will use (organizers and partners). */
+  prepare?: (db: Database, config: Config, people: string[]) => Promise<void>;
+}
+
+/** The organizer and partner ids of every round, as the rounds name them. */
+export function benchPeople(): string[] {
+  const out: string[] = [];
+  for (let round = 0; round <= ROUNDS; round++) for (let i = 0; i < IN_FLIGHT; i++) out.push(`U0R${round}O${i}`, `U0R${round}P${i}`);
+  return out;
+}
+
+export const BENCH_TEAM = TEAM;
+export const BENCH_NOW = NOW;
+
+export async function benchSlack(options: SlackBenchOptions = {}): Promise<Record<string, SlackFigures | string>> {
   const { handle, drop, kind } = await openBenchDatabase();
   const sent = new Map<string, number>();
   const opened: number[] = [];
@@ -85,6 +104,7 @@ export async function benchSlack(): Promise<Record<string, SlackFigures | string
           return HttpResponse.json({ ok: true });
       }
     }),
+    ...(options.handlers ?? []),
   );
   mock.listen({ onUnhandledRequest: 'bypass' });
 
@@ -95,7 +115,9 @@ export async function benchSlack(): Promise<Record<string, SlackFigures | string
     linkSecret: 'bench-link-secret-0123456789abcdefghij',
     slack: { botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: SLACK_API },
     twilio: { apiUrl: 'https://video.twilio.bench' },
+    calendars: options.calendars,
   };
+  await options.prepare?.(handle.db, config, benchPeople());
   const app = createApp({ db: handle.db, dbKind: handle.kind, config, now: () => NOW });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
