@@ -8,6 +8,7 @@ import { createApp } from '../src/app.js';
 import type { CalendarsConfig, Config } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { startEvents } from '../src/events/index.js';
 import { DEFAULT_BENCH_DATABASE_URL, scratchPostgres, summarize } from './stats.js';
 
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 50);
@@ -118,7 +119,10 @@ export async function benchSlack(options: SlackBenchOptions = {}): Promise<Recor
     calendars: options.calendars,
   };
   await options.prepare?.(handle.db, config, benchPeople());
-  const app = createApp({ db: handle.db, dbKind: handle.kind, config, now: () => NOW });
+  const deps = { db: handle.db, dbKind: handle.kind, config, now: () => NOW };
+  const app = createApp(deps);
+  // As main.ts does: the meeting is posted by the booking events' Slack handler.
+  const events = await startEvents(deps, handle, { pollMs: 50 });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
@@ -182,6 +186,7 @@ export async function benchSlack(options: SlackBenchOptions = {}): Promise<Recor
     await waitUntil(() => performance.now() - lastCall > 500, 'quiet');
   } finally {
     server.close();
+    await events.stop();
     mock.close();
     await handle.close();
     await drop?.();

@@ -23,6 +23,12 @@ export interface WorkerEnv {
   TWILIO_API_SECRET?: string;
   TWILIO_AUTH_TOKEN?: string;
   TWILIO_API_URL?: string;
+  SECRETS_KEY?: string;
+  GOOGLE_CLIENT_ID?: string;
+  GOOGLE_CLIENT_SECRET?: string;
+  MICROSOFT_CLIENT_ID?: string;
+  MICROSOFT_CLIENT_SECRET?: string;
+  MICROSOFT_TENANT?: string;
 }
 
 const ASSET_PATH = /^\/assets\/([\w.-]+)$/;
@@ -47,6 +53,12 @@ export default {
       TWILIO_API_SECRET: env.TWILIO_API_SECRET,
       TWILIO_AUTH_TOKEN: env.TWILIO_AUTH_TOKEN,
       TWILIO_API_URL: env.TWILIO_API_URL,
+      SECRETS_KEY: env.SECRETS_KEY,
+      GOOGLE_CLIENT_ID: env.GOOGLE_CLIENT_ID,
+      GOOGLE_CLIENT_SECRET: env.GOOGLE_CLIENT_SECRET,
+      MICROSOFT_CLIENT_ID: env.MICROSOFT_CLIENT_ID,
+      MICROSOFT_CLIENT_SECRET: env.MICROSOFT_CLIENT_SECRET,
+      MICROSOFT_TENANT: env.MICROSOFT_TENANT,
       DATA_DIR: '/tmp',
     });
     const client = postgres(env.HYPERDRIVE.connectionString, { max: 5, fetch_types: false, onnotice: () => {} });

@@ -5,7 +5,7 @@ import { databaseKinds } from '../support/databases.js';
 import { FakeSlack } from '../slack/support/fake-slack.js';
 import { slotOptions } from '../slack/support/flows.js';
 import { TEAM, startSlackTestApp, testConfig, type SlackTestApp } from '../slack/support/slack-app.js';
-import { sendCommand, sendEvent, sendInteraction, userOf, viewPayload } from '../slack/support/slack-requests.js';
+import { homeOpenedEvent, sendCommand, sendEvent, sendInteraction, userOf, viewPayload } from '../slack/support/slack-requests.js';
 import { SECRETS_KEY } from './support/calendar-app.js';
 import { FeedServer, vcalendar, vevent } from './support/feed-server.js';
 
@@ -22,15 +22,7 @@ afterEach(async () => {
 afterAll(() => slack.close());
 
 const busyAt = (hour: string) => vcalendar(vevent({ UID: `busy-${hour}`, DTSTART: `20270301T${hour}0000Z`, DTEND: `20270301T${hour}5900Z` }));
-const homeOpened = (user: string, id: string) => ({
-  type: 'event_callback',
-  team_id: TEAM,
-  api_app_id: 'A0TEST',
-  event_id: id,
-  event_time: 1,
-  event: { type: 'app_home_opened', user, channel: 'D0X', tab: 'home', event_ts: '1.1' },
-  authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true }],
-});
+const homeOpened = (user: string, id: string) => homeOpenedEvent(TEAM, user, id);
 const hasNote = (view: any) => view.blocks.find((b: any) => b.block_id === 'calendar_notes')?.elements[0].text as string | undefined;
 const starts = (view: any) => slotOptions(view).map((o: any) => o.value as string);
 
