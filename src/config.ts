@@ -103,6 +103,19 @@ export async function loadConfig(env: Record<string, string | undefined> = proce
   };
 }
 
+/** Where the embedded database lives (under DATA_DIR). */
+export function pgliteDir(config: Config): string {
+  return join(config.dataDir, 'pglite');
+}
+
+/**
+ * Creates DATA_DIR when this process keeps something there (the embedded database; a generated
+ * LINK_SECRET is written by loadConfig, which creates it too), whatever else is configured.
+ */
+export async function prepareDataDir(config: Config): Promise<void> {
+  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
+}
+
 /** One line for each part that is not configured, said once at start-up. */
 export function describeMissing(config: Config): string[] {
   const lines: string[] = [];

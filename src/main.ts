@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { ConfigError, describeMissing, loadConfig } from './config.js';
+import { ConfigError, describeMissing, loadConfig, pgliteDir, prepareDataDir } from './config.js';
 import { openDatabase } from './db/client.js';
 import { DataDirectoryLockedError } from './db/directory-lock.js';
 import { CalendarRefresher } from './calendars/refresher.js';
@@ -12,8 +12,9 @@ import { startSocketMode, type SlackApp } from './slack/index.js';
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = await loadConfig();
+  await prepareDataDir(config);
   const started = performance.now();
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` });
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: pgliteDir(config) });
   console.log(
     `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${database.location}` : `Postgres at ${database.location}`}, migrated in ${Math.round(performance.now() - started)} ms`,
   );

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import type { AppDeps } from './app.js';
 import { apiDocsRoutes } from './api/docs.js';
 import { onApiError, onApiNotFound, requestIdMiddleware } from './api/errors.js';
-import { MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocument } from './api/index.js';
+import { limitBody } from './api/body-limit.js';
+import { MAX_BODY_BYTES, MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocument } from './api/index.js';
 import { calendarPages } from './calendars/pages.js';
 import { checkDatabase } from './db/health.js';
 import { videoPages } from './video/pages.js';
@@ -15,6 +16,8 @@ import { videoPages } from './video/pages.js';
 export function createWebApp(deps: AppDeps, beforePages?: (app: Hono) => void): Hono {
   const app = new Hono();
   app.use(requestIdMiddleware());
+  // Every body (the API's, Slack's, Twilio's) is read whole and bounded before any handler runs.
+  app.use(limitBody({ maxBytes: MAX_BODY_BYTES, drainBytes: 8 * 1024 * 1024, drainMs: 2_000 }));
   app.onError(onApiError);
   app.notFound(onApiNotFound);
 

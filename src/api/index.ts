@@ -1,7 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../app.js';
-import { ApiError } from './errors.js';
 import { createApiRouter, documentConfig, registerSecurity } from './openapi.js';
 import type { OpenApiDocument } from './docs.js';
 import { availabilityRoutes } from './routes/availability.js';
@@ -12,7 +10,7 @@ import { meetingTypesRoutes } from './routes/meeting-types.js';
 import { roomsRoutes } from './routes/rooms.js';
 
 export const MEETINGS_API_BASE = '/api/meetings';
-/** Far above any real request (a schedule with a year of overrides is about 100 KB). */
+/** Far above any real request (a schedule with a year of overrides is about 100 KB); web-app.ts applies it to every route. */
 export const MAX_BODY_BYTES = 512 * 1024;
 
 /**
@@ -22,15 +20,6 @@ export const MAX_BODY_BYTES = 512 * 1024;
  */
 export function createMeetingsApi(deps: AppDeps): OpenAPIHono<any> {
   const api = createApiRouter();
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB`);
-      },
-    }),
-  );
   api.route('/meeting-types', meetingTypesRoutes(deps));
   api.route('/availability', availabilityRoutes(deps));
   api.route('/bookings', bookingsRoutes(deps));

@@ -4,6 +4,7 @@ import { ensureTeam } from '../bookings/teams.js';
 import { parseInput } from '../bookings/validate.js';
 import { BookingError } from '../bookings/errors.js';
 import { teamIdSchema } from '../core/bookings/schemas.js';
+import { text } from '../core/input.js';
 import { isUuid } from '../core/ids.js';
 import type { Database } from '../db/client.js';
 import { apiKeys } from '../db/schema.js';
@@ -32,7 +33,7 @@ export interface CreatedApiKey extends ApiKeyInfo {
 
 const createKeySchema = z.object({
   teamId: teamIdSchema,
-  name: z.string().trim().min(1, 'give the key a name, e.g. helpdesk').max(60),
+  name: text().trim().min(1, 'give the key a name, e.g. helpdesk').max(60),
 });
 
 export async function hashApiKey(key: string): Promise<string> {

@@ -78,7 +78,10 @@ export const documentConfig = {
       'Everything the Slack bot does, over HTTP: meeting types, availability, bookings. Every request carries a team API key ' +
       '(`Authorization: Bearer mfs_...`, created with `npm run keys -- create --team T0123 --name helpdesk`). ' +
       'Times go out as ISO 8601 with the offset of the time zone you pass as `timeZone` (UTC when none), and always also in UTC (`...Utc`). ' +
-      'Errors have one shape: `{ "error": { "code", "message", "field", "requestId" } }`.',
+      'Errors have one shape: `{ "error": { "code", "message", "field", "requestId" } }`. ' +
+      'Limits on input (each refusal is a 400 naming the field): instants from 2000-01-01T00:00:00Z to before 2200-01-01T00:00:00Z, ' +
+      'local dates from 2000-01-01 to 2199-12-31, Slack member ids at most 64 characters, no text with the NUL character (\\u0000), ' +
+      'request bodies at most 512 KB (413).',
   },
 };
 

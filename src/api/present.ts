@@ -60,5 +60,5 @@ export function presentPerson(p: PersonRecord): z.infer<typeof Person> {
 }
 
 export function presentSchedule(s: HostSchedule, isDefault: boolean): z.infer<typeof Schedule> {
-  return { personId: s.hostId, timeZone: s.timeZone, rules: s.rules, overrides: s.overrides, isDefault };
+  return { personId: s.hostId, timeZone: s.timeZone, rules: s.rules, overrides: s.overrides, dailyLimit: s.dailyLimit ?? null, isDefault };
 }

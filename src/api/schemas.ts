@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { dateOverrideSchema, timeZoneSchema, weeklyRuleSchema } from '../core/availability/index.js';
+import { dateOverrideSchema, hostDailyLimitSchema, timeZoneSchema, weeklyRuleSchema } from '../core/availability/index.js';
 import { guestSchema, meetingTypeFieldsSchema, personIdSchema } from '../core/bookings/schemas.js';
+import { INSTANT_RANGE_MESSAGE, SLACK_ID_MAX_LENGTH, isInstantInRange, text } from '../core/input.js';
 
 /**
  * The API's request and response shapes. Request schemas reuse the core's zod schemas (so the
@@ -9,13 +10,21 @@ import { guestSchema, meetingTypeFieldsSchema, personIdSchema } from '../core/bo
 
 const uuid = (what: string) => z.uuid(`must be ${what} id`);
 
-export const PersonId = personIdSchema.meta({ description: 'A Slack member id', example: 'U0123ABCD' });
+export const PersonId = personIdSchema.meta({
+  description: `A Slack member id: U or W, then capital letters and digits, at most ${SLACK_ID_MAX_LENGTH} characters`,
+  example: 'U0123ABCD',
+});
 export const TimeZone = timeZoneSchema.meta({ description: 'IANA time zone', example: 'Europe/London' });
+export const INSTANT_RANGE_DOC = 'from 2000-01-01T00:00:00Z to before 2200-01-01T00:00:00Z';
 /** Stricter than the core's instantSchema (which coerces numbers and null to 1970): a string with its zone. */
 const Instant = z
   .iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with Z or an offset, e.g. 2027-03-01T15:00:00Z' })
+  .refine((value) => isInstantInRange(new Date(value)), INSTANT_RANGE_MESSAGE)
   .transform((value) => new Date(value))
-  .meta({ description: 'ISO 8601 date-time with Z or an offset', example: '2027-03-01T15:00:00Z' });
+  .meta({
+    description: `ISO 8601 date-time with Z or an offset, ${INSTANT_RANGE_DOC}`,
+    example: '2027-03-01T15:00:00Z',
+  });
 
 /** "timeZone" query parameter: the viewer's zone; times go out with its offset. */
 export const ViewerTimeZoneQuery = z.object({
@@ -86,7 +95,7 @@ export const SlotsQuery = z
   .object({
     meetingTypeId: uuid('a meeting type'),
     hostIds: HostIdList.meta({ description: 'One or more Slack member ids, comma separated or repeated', example: 'U0ANA,U0BEN' }),
-    from: Instant.optional().meta({ description: 'Start of the window (default: now)' }),
+    from: Instant.optional().meta({ description: `Start of the window (default: now), ${INSTANT_RANGE_DOC}` }),
     to: Instant.optional().meta({ description: 'End of the window (default: from + 7 days; at most 62 days after from)' }),
     mode: z.enum(['all', 'any']).default('all').meta({ description: 'all: every host free; any: at least one free (each slot names who)' }),
   })
@@ -131,7 +140,7 @@ export const PersonIdParam = z.object({ personId: PersonId.meta({ param: { name:
 
 export const PersonBody = z
   .object({
-    name: z.string().trim().min(1, 'a person needs a name').max(200),
+    name: text().trim().min(1, 'a person needs a name').max(200),
     email: z.email('must be an email address').max(320).nullish(),
     timeZone: TimeZone,
   })
@@ -157,8 +166,13 @@ export const ScheduleBody = z
       example: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', start: '09:00', end: '17:00' }],
     }),
     overrides: z.array(dateOverrideSchema).max(2000).default([]).meta({
-      description: 'Dates whose hours replace the weekly rules; empty ranges = a day off',
+      description: 'Dates whose hours replace the weekly rules; no ranges (or only empty ones, such as 00:00–00:00) = a day off',
       example: [{ date: '2027-03-05', ranges: [] }],
+    }),
+    dailyLimit: hostDailyLimitSchema.optional().meta({
+      description:
+        'The person\'s own limit: at most this many meetings (of any type) on one day in their zone, 1 to 100; null = no limit; left out = unchanged',
+      example: 4,
     }),
   })
   .strict()
@@ -170,6 +184,7 @@ export const Schedule = z
     timeZone: z.string(),
     rules: z.array(z.object({ rrule: z.string(), start: z.string(), end: z.string(), anchorDate: z.string().optional() })),
     overrides: z.array(z.object({ date: z.string(), ranges: z.array(z.object({ start: z.string(), end: z.string() })) })),
+    dailyLimit: z.int().nullable().meta({ description: 'At most this many meetings (of any type) a day in the person\'s zone; null = no limit' }),
     isDefault: z.boolean().meta({ description: 'True while the person has never set hours (Monday–Friday 9–17 in their zone)' }),
   })
   .openapi('Schedule');
@@ -179,12 +194,11 @@ export const Schedule = z
 export const BookingIdParam = z.object({ id: uuid('a booking').meta({ param: { name: 'id', in: 'path' } }) });
 
 export const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
+  'idempotency-key': text()
     .min(1)
     .max(200, 'at most 200 characters')
     .optional()
-    .meta({ description: 'Any unique string; a retry with the same key and body returns the first booking instead of booking twice' }),
+    .meta({ description: 'Any unique string of 1 to 200 characters; a retry with the same key and body returns the first booking instead of booking twice' }),
 });
 
 export const BookingCreateBody = z
@@ -194,8 +208,8 @@ export const BookingCreateBody = z
     hostIds: z.array(personIdSchema).max(20, 'at most 20 people per meeting').default([]).meta({ description: 'Other members whose time the meeting needs' }),
     guests: z.array(guestSchema).max(20, 'at most 20 guests per meeting').default([]),
     start: Instant,
-    title: z.string().trim().min(1).max(200).optional(),
-    notes: z.string().trim().max(3000).optional(),
+    title: text().trim().min(1).max(200).optional(),
+    notes: text().trim().max(3000).optional(),
     timeZone: TimeZone.optional().meta({ description: 'Zone the answer\'s times are shown in (UTC when absent)' }),
   })
   .strict()
@@ -204,11 +218,11 @@ export const BookingCreateBody = z
 export const BookingListQuery = z
   .object({
     personId: PersonId.optional().meta({ description: 'Only bookings this member is in' }),
-    from: Instant.optional().meta({ description: 'Only bookings ending after this instant' }),
-    to: Instant.optional().meta({ description: 'Only bookings starting before this instant' }),
+    from: Instant.optional().meta({ description: `Only bookings ending after this instant, ${INSTANT_RANGE_DOC}` }),
+    to: Instant.optional().meta({ description: `Only bookings starting before this instant, ${INSTANT_RANGE_DOC}` }),
     status: z.enum(['confirmed', 'cancelled']).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
+    cursor: text().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
   })
   .extend(ViewerTimeZoneQuery.shape)
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });
@@ -224,7 +238,7 @@ export const RescheduleBody = z
 
 export const CancelBody = z
   .object({
-    reason: z.string().trim().max(1000).optional(),
+    reason: text().trim().max(1000).optional(),
     actorId: PersonId.optional().meta({ description: 'Who cancels it; default: the API key' }),
     timeZone: TimeZone.optional(),
   })

@@ -8,6 +8,7 @@ import {
   type SlotQuery,
   type SlotRules,
 } from '../core/availability/index.js';
+import { INSTANT_RANGE_MESSAGE, isInstantInRange } from '../core/input.js';
 import { bookings, meetingParticipants } from '../db/schema.js';
 import type { Tx } from '../db/tenant.js';
 import { InvalidInputError } from './errors.js';
@@ -26,15 +27,17 @@ export function slotRulesOf(type: MeetingType): SlotRules {
     minimumNoticeMinutes: type.minimumNoticeMinutes,
     bookingHorizonDays: type.bookingHorizonDays,
     dailyLimit: type.dailyLimit,
+    meetingTypeId: type.id,
   };
 }
 
-/**
- * Confirmed bookings holding each host's time around [from, to). The margin covers buffers and
- * the whole local day of either end, which the daily limit counts.
- */
-export type BookedInterval = BusyInterval & { bookingId: string };
+export type BookedInterval = BusyInterval & { bookingId: string; meetingTypeId: string };
 
+/**
+ * Confirmed bookings holding each host's time around [from, to), with their meeting type (a
+ * type's daily limit counts its own). The margin covers buffers, the range a free stretch
+ * starts in, and the whole local day of either end, which the daily limits count.
+ */
 export async function loadBusy(tx: Tx, hostIds: readonly string[], from: Date, to: Date): Promise<Map<string, BookedInterval[]>> {
   const busy = new Map<string, BookedInterval[]>(hostIds.map((id) => [id, []]));
   if (hostIds.length === 0) return busy;
@@ -44,6 +47,7 @@ export async function loadBusy(tx: Tx, hostIds: readonly string[], from: Date, t
     .select({
       hostId: meetingParticipants.slackUserId,
       bookingId: bookings.id,
+      meetingTypeId: bookings.meetingTypeId,
       start: bookings.startsAt,
       end: bookings.endsAt,
       bufferBeforeMinutes: bookings.bufferBeforeMinutes,
@@ -58,7 +62,16 @@ export async function loadBusy(tx: Tx, hostIds: readonly string[], from: Date, t
         sql`${meetingParticipants.blocked} && tstzrange(${lo}::timestamptz, ${hi}::timestamptz, '[)')`,
       ),
     );
-  for (const row of rows) busy.get(row.hostId!)!.push({ bookingId: row.bookingId, start: row.start, end: row.end, bufferBeforeMinutes: row.bufferBeforeMinutes, bufferAfterMinutes: row.bufferAfterMinutes });
+  for (const row of rows) {
+    busy.get(row.hostId!)!.push({
+      bookingId: row.bookingId,
+      meetingTypeId: row.meetingTypeId,
+      start: row.start,
+      end: row.end,
+      bufferBeforeMinutes: row.bufferBeforeMinutes,
+      bufferAfterMinutes: row.bufferAfterMinutes,
+    });
+  }
   return busy;
 }
 
@@ -98,6 +111,8 @@ export function withExternalBusy<H extends HostAvailabilityInput>(hosts: H[], ex
 
 export async function findSlots(tx: Tx, input: FindSlotsInput): Promise<{ meetingType: MeetingType; slots: Slot[] }> {
   if (input.hostIds.length === 0) throw new InvalidInputError('Name at least one host', 'hostIds');
+  // The window is bounded by its start and its length, so the queries stay in dates the database takes.
+  if (!isInstantInRange(input.from)) throw new InvalidInputError(`from: ${INSTANT_RANGE_MESSAGE}`, 'from');
   if (!(input.to > input.from)) throw new InvalidInputError('"to" must be after "from"', 'to');
   if (input.to.getTime() - input.from.getTime() > MAX_SLOT_WINDOW_DAYS * DAY_MS) {
     throw new InvalidInputError(`The window may span at most ${MAX_SLOT_WINDOW_DAYS} days`, 'to');

@@ -10,6 +10,8 @@ export interface BookingParticipant {
   slackUserId: string | null;
   guestName: string | null;
   guestEmail: string | null;
+  /** A guest's identity in the meeting, kept through moves; null for Slack members. */
+  guestId: string | null;
 }
 
 /** A booking as every caller sees it: the row, its type's name and who is in it. */
@@ -34,6 +36,7 @@ export async function loadBookings(tx: Tx, rows: BookingRow[]): Promise<Booking[
         slackUserId: meetingParticipants.slackUserId,
         guestName: meetingParticipants.guestName,
         guestEmail: meetingParticipants.guestEmail,
+        guestId: meetingParticipants.guestId,
       })
       .from(meetingParticipants)
       .where(inArray(meetingParticipants.bookingId, ids))
@@ -57,7 +60,7 @@ export function toBooking(row: BookingRow, type: { name: string }, participants:
     meetingTypeName: type.name,
     durationMinutes: Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000),
     participants: participants
-      .map(({ id, role, slackUserId, guestName, guestEmail }) => ({ id, role, slackUserId, guestName, guestEmail }))
+      .map(({ id, role, slackUserId, guestName, guestEmail, guestId }) => ({ id, role, slackUserId, guestName, guestEmail, guestId }))
       .sort((a, b) => roleOrder[a.role] - roleOrder[b.role]),
   };
 }

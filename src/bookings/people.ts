@@ -1,6 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { defaultSchedule, hostScheduleSchema, timeZoneSchema, type DateOverride, type HostSchedule, type WeeklyRule } from '../core/availability/index.js';
 import { personIdSchema } from '../core/bookings/schemas.js';
+import { text } from '../core/input.js';
 import { availabilitySchedules, users } from '../db/schema.js';
 import type { Tx } from '../db/tenant.js';
 import { NotFoundError } from './errors.js';
@@ -11,7 +12,7 @@ export type Person = typeof users.$inferSelect;
 
 const personSchema = z.object({
   slackUserId: personIdSchema,
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   email: z.email().max(320).nullish(),
   timeZone: timeZoneSchema,
 });
@@ -64,8 +65,8 @@ export function schedulesOf(people: Map<string, Person>, stored: Map<string, Sto
     schedules.set(
       id,
       row
-        ? { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides, isDefault: false }
-        : { ...defaultSchedule(id, person.timeZone), isDefault: true },
+        ? { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides, dailyLimit: row.dailyLimit, isDefault: false }
+        : { ...defaultSchedule(id, person.timeZone), dailyLimit: null, isDefault: true },
     );
   }
   return schedules;
@@ -80,20 +81,23 @@ export interface ScheduleInput {
   timeZone: string;
   rules: WeeklyRule[];
   overrides: DateOverride[];
+  /** The person's own limit of meetings a day: a number, null for none, absent to keep the current one. */
+  dailyLimit?: number | null;
 }
 
-/** Replaces a person's weekly hours, time zone and date overrides in one write. */
-export async function replaceSchedule(tx: Tx, teamId: string, id: string, input: ScheduleInput): Promise<HostSchedule> {
-  await getPerson(tx, id);
+/** Replaces a person's weekly hours, time zone, date overrides (and, when given, their daily limit) in one write. */
+export async function replaceSchedule(tx: Tx, teamId: string, id: string, input: ScheduleInput): Promise<HostSchedule & { dailyLimit: number | null }> {
+  const current = await getSchedule(tx, id);
   const schedule = parseInput(hostScheduleSchema, { hostId: id, ...input }) as HostSchedule;
   const overrides = [...schedule.overrides].sort((a, b) => a.date.localeCompare(b.date));
+  const dailyLimit = schedule.dailyLimit === undefined ? (current.dailyLimit ?? null) : schedule.dailyLimit;
   await tx
     .insert(availabilitySchedules)
-    .values({ teamId, slackUserId: id, timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides })
+    .values({ teamId, slackUserId: id, timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides, dailyLimit })
     .onConflictDoUpdate({
       target: [availabilitySchedules.teamId, availabilitySchedules.slackUserId],
-      set: { timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides, updatedAt: sql`now()` },
+      set: { timeZone: schedule.timeZone, weeklyRules: schedule.rules, dateOverrides: overrides, dailyLimit, updatedAt: sql`now()` },
     });
-  return { ...schedule, overrides };
+  return { ...schedule, overrides, dailyLimit };
 }
 

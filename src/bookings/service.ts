@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, lt, or, sql, exists } from 'drizzle-orm';
 import type { ExternalBusySource } from '../calendars/service.js';
-import { checkSlot, computeSlotsAllFree, type BusyInterval, type HostAvailabilityInput, type Slot, type UnavailableReason } from '../core/availability/index.js';
+import { checkSlot, computeSlotsAllFree, startGridMinutes, type BusyInterval, type HostAvailabilityInput, type HostSchedule, type Slot, type UnavailableReason } from '../core/availability/index.js';
 import {
   cancelBookingSchema,
   createBookingSchema,
@@ -12,6 +12,7 @@ import {
   type RescheduleBookingInput,
 } from '../core/bookings/schemas.js';
 import { isUuid } from '../core/ids.js';
+import { isInstantInRange } from '../core/input.js';
 import type { Database } from '../db/client.js';
 import { bookings, idempotencyKeys, meetingParticipants } from '../db/schema.js';
 import { DatabaseBusyError, isTransient } from '../db/errors.js';
@@ -200,7 +201,7 @@ export async function rescheduleBooking(
             hostIds,
             guests: previous.participants
               .filter((p) => p.role === 'guest')
-              .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined })),
+              .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined, guestId: p.guestId ?? undefined })),
             title: locked.title,
             notes: locked.notes,
             source: locked.source,
@@ -364,7 +365,8 @@ interface NewBooking {
   now: Date;
   organizerId: string;
   hostIds: string[];
-  guests: { name: string; email?: string }[];
+  /** A moved meeting's guests keep their ids (and so their personal links). */
+  guests: { name: string; email?: string; guestId?: string }[];
   title: string;
   notes: string | null;
   source: 'slack' | 'api';
@@ -442,7 +444,14 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
         blocked,
         holdsTime: true,
       })),
-      ...b.guests.map((g) => ({ teamId, bookingId: row!.id, role: 'guest' as const, guestName: g.name, guestEmail: g.email ?? null })),
+      ...b.guests.map((g) => ({
+        teamId,
+        bookingId: row!.id,
+        role: 'guest' as const,
+        guestName: g.name,
+        guestEmail: g.email ?? null,
+        guestId: g.guestId ?? crypto.randomUUID(),
+      })),
     ])
     .returning();
   return toBooking(row!, b.type, participants);
@@ -462,7 +471,7 @@ function checkHosts(hosts: HostInput[], b: NewBooking, end: Date): void {
     const check = checkSlot(host, rules, b.start);
     if (check.available) continue;
     if (check.reason === 'busy') collisions.push(...collisionsOf(host.schedule.hostId, host.busy, b.start, end, b.type));
-    else reasons.push(describeReason(check.reason, host.schedule.hostId, b.type));
+    else reasons.push(describeReason(check.reason, host.schedule, b.type));
   }
   if (collisions.length) throw new SlotTakenError(collisions, nextSlotsFor(hosts, b));
   if (reasons.length) throw new OutsideAvailabilityError(b.hostIds, b.start, [...new Set(reasons)]);
@@ -517,7 +526,8 @@ function collisionsOf(hostId: string, busy: (BusyInterval & { bookingId?: string
     .map((b) => ({ hostId, bookingId: b.bookingId ?? null, start: b.start, end: b.end, ...(b.external ? { inOwnCalendar: true } : {}) }));
 }
 
-function describeReason(reason: UnavailableReason, hostId: string, type: MeetingType): string {
+function describeReason(reason: UnavailableReason, host: HostSchedule, type: MeetingType): string {
+  const hostId = host.hostId;
   switch (reason) {
     case 'too-soon':
       return `it needs at least ${type.minimumNoticeMinutes} minutes' notice`;
@@ -526,9 +536,11 @@ function describeReason(reason: UnavailableReason, hostId: string, type: Meeting
     case 'outside-working-hours':
       return `it is outside ${hostId}'s working hours`;
     case 'off-grid':
-      return `slots of "${type.name}" start every ${type.slotIntervalMinutes} minutes from the start of working hours`;
+      return `slots of "${type.name}" start every ${type.slotIntervalMinutes} minutes from the start of each free stretch (rounded up to ${startGridMinutes(type.slotIntervalMinutes)} minutes on ${hostId}'s clock)`;
     case 'daily-limit':
-      return `${hostId} has reached the daily limit of ${type.dailyLimit} meetings`;
+      return `${hostId} has reached the daily limit of ${type.dailyLimit} "${type.name}" meetings`;
+    case 'host-daily-limit':
+      return `${hostId} takes at most ${host.dailyLimit} meetings a day`;
     default:
       return `it is not available for ${hostId}`;
   }
@@ -593,7 +605,7 @@ function decodeCursor(cursor: string): { startsAt: Date; id: string } {
   try {
     const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const startsAt = new Date(iso);
-    if (Number.isNaN(startsAt.getTime()) || !isUuid(id)) throw new Error('bad cursor');
+    if (!isInstantInRange(startsAt) || !isUuid(id)) throw new Error('bad cursor');
     return { startsAt, id };
   } catch {
     throw new InvalidInputError('cursor: not a cursor this API returned', 'cursor');

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BookingError } from '../bookings/errors.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, pgliteDir, prepareDataDir } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { DataDirectoryLockedError } from '../db/directory-lock.js';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../api/keys.js';
@@ -33,7 +33,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'revoke' && !values.id) throw new UsageError('--id is required: the key id or its prefix (see list)');
 
   const config = await loadConfig();
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, max: 2 } : { dataDir: `${config.dataDir}/pglite` });
+  await prepareDataDir(config);
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, max: 2 } : { dataDir: pgliteDir(config) });
   try {
     if (command === 'create') {
       const created = await createApiKey(database.db, { teamId: values.team, name: values.name! });

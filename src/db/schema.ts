@@ -96,12 +96,15 @@ export const availabilitySchedules = pgTable(
     timeZone: text('time_zone').notNull(),
     weeklyRules: jsonb('weekly_rules').$type<WeeklyRule[]>().notNull(),
     dateOverrides: jsonb('date_overrides').$type<DateOverride[]>().notNull().default([]),
+    /** The person's own "at most N meetings a day", across all meeting types; null = no limit. */
+    dailyLimit: integer('daily_limit'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.teamId, t.slackUserId] }),
     foreignKey({ columns: [t.teamId, t.slackUserId], foreignColumns: [users.teamId, users.slackUserId] }).onDelete('cascade'),
+    check('availability_schedules_daily_limit_check', sql`${t.dailyLimit} is null or ${t.dailyLimit} > 0`),
   ],
 );
 
@@ -160,6 +163,8 @@ export const meetingParticipants = pgTable(
     slackUserId: text('slack_user_id'),
     guestName: text('guest_name'),
     guestEmail: text('guest_email'),
+    /** A guest's identity in the meeting, the same through every move (their personal links name it). */
+    guestId: uuid('guest_id'),
     blocked: tstzrange('blocked'),
     holdsTime: boolean('holds_time').notNull().default(false),
     createdAt: createdAt(),
@@ -167,10 +172,12 @@ export const meetingParticipants = pgTable(
   (t) => [
     index('meeting_participants_booking_idx').on(t.bookingId),
     index('meeting_participants_user_idx').on(t.teamId, t.slackUserId),
+    uniqueIndex('meeting_participants_guest_key').on(t.bookingId, t.guestId),
     check(
       'meeting_participants_identity_check',
       sql`(${t.slackUserId} is not null) or (${t.guestName} is not null and ${t.role} = 'guest')`,
     ),
+    check('meeting_participants_guest_id_check', sql`(${t.role} = 'guest') = (${t.guestId} is not null)`),
     check('meeting_participants_holds_check', sql`not ${t.holdsTime} or (${t.slackUserId} is not null and ${t.blocked} is not null)`),
   ],
 );

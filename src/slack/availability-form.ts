@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import { getSchedule, replaceSchedule } from '../bookings/index.js';
 import { addLocalDays, isValidLocalDate, isValidTimeZone, localDateOf, type DateOverride, type HostSchedule, type WeeklyRule } from '../core/availability/index.js';
+import { LOCAL_DATE_RANGE_MESSAGE, isLocalDateInRange } from '../core/input.js';
 import { withTeam } from '../db/tenant.js';
-import { AvailabilityIds, WEEKDAYS, availabilityModal, type Weekday } from './blocks/availability-modal.js';
+import { AvailabilityIds, MAX_DAILY_LIMIT, WEEKDAYS, availabilityModal, type Weekday } from './blocks/availability-modal.js';
 import type { SlackContext } from './context.js';
 import { slackErrorCode } from './slack-errors.js';
 import { tell } from './tell.js';
@@ -24,15 +25,20 @@ export async function openAvailabilityModal(ctx: SlackContext, client: WebClient
   }
 }
 
-export function scheduleToForm(schedule: HostSchedule, today: string): { timeZone: string; hours: Record<Weekday, string[]>; daysOff: string[] } {
+/** An override without working time: no ranges, or only zero-length ones (00:00–00:00, as the API may set). */
+function isDayOff(override: DateOverride): boolean {
+  return override.ranges.every((r) => r.start === r.end && r.end !== '23:59');
+}
+
+export function scheduleToForm(schedule: HostSchedule, today: string): { timeZone: string; hours: Record<Weekday, string[]>; daysOff: string[]; dailyLimit: number | null } {
   const hours = Object.fromEntries(WEEKDAYS.map(([code]) => [code, [] as string[]])) as Record<Weekday, string[]>;
   for (const rule of schedule.rules) {
     const days = /BYDAY=([A-Z,]+)/.exec(rule.rrule)?.[1]?.split(',') ?? [];
     for (const d of days) if (d in hours) hours[d as Weekday].push(`${rule.start}-${rule.end === '23:59' ? '24:00' : rule.end}`);
   }
   for (const list of Object.values(hours)) list.sort();
-  const daysOff = schedule.overrides.filter((o) => o.ranges.length === 0 && o.date >= today).map((o) => o.date);
-  return { timeZone: schedule.timeZone, hours, daysOff };
+  const daysOff = schedule.overrides.filter((o) => isDayOff(o) && o.date >= today).map((o) => o.date);
+  return { timeZone: schedule.timeZone, hours, daysOff, dailyLimit: schedule.dailyLimit ?? null };
 }
 
 export type FieldErrors = Record<string, string>;
@@ -42,7 +48,7 @@ export function formToSchedule(
   values: Record<string, Record<string, { value?: string | null }>>,
   current: HostSchedule,
   today: string,
-): { ok: true; schedule: { timeZone: string; rules: WeeklyRule[]; overrides: DateOverride[] } } | { ok: false; errors: FieldErrors } {
+): { ok: true; schedule: { timeZone: string; rules: WeeklyRule[]; overrides: DateOverride[]; dailyLimit: number | null } } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const timeZone = (values[AvailabilityIds.zoneBlock]?.[AvailabilityIds.zoneAction]?.value ?? '').trim();
   if (!isValidTimeZone(timeZone)) errors[AvailabilityIds.zoneBlock] = 'Not a time zone I know. Use an IANA name such as Europe/London.';
@@ -79,6 +85,10 @@ export function formToSchedule(
       errors[AvailabilityIds.daysOffBlock] = `“${line}” is not a date (YYYY-MM-DD) or a range (YYYY-MM-DD..YYYY-MM-DD).`;
       break;
     }
+    if (!isLocalDateInRange(from) || (to !== undefined && !isLocalDateInRange(to))) {
+      errors[AvailabilityIds.daysOffBlock] = `“${line}”: days off ${LOCAL_DATE_RANGE_MESSAGE}.`;
+      break;
+    }
     for (let d = from; d <= (to ?? from); d = addLocalDays(d, 1)) {
       daysOff.add(d);
       if (daysOff.size > MAX_DAYS_OFF) {
@@ -87,11 +97,19 @@ export function formToSchedule(
       }
     }
   }
+  const limitText = (values[AvailabilityIds.dailyLimitBlock]?.[AvailabilityIds.dailyLimitAction]?.value ?? '').trim();
+  let dailyLimit: number | null = null;
+  if (limitText) {
+    dailyLimit = /^\d{1,3}$/.test(limitText) ? Number(limitText) : Number.NaN;
+    if (!(dailyLimit >= 1 && dailyLimit <= MAX_DAILY_LIMIT)) {
+      errors[AvailabilityIds.dailyLimitBlock] = `A whole number from 1 to ${MAX_DAILY_LIMIT}, or empty for no limit.`;
+    }
+  }
   if (Object.keys(errors).length) return { ok: false, errors };
   // Days off replace the upcoming days off; past ones and days with special hours stay as they were.
-  const kept = current.overrides.filter((o) => o.ranges.length > 0 || o.date < today).filter((o) => !daysOff.has(o.date));
+  const kept = current.overrides.filter((o) => !isDayOff(o) || o.date < today).filter((o) => !daysOff.has(o.date));
   const overrides = [...kept, ...[...daysOff].map((date) => ({ date, ranges: [] }))].sort((a, b) => a.date.localeCompare(b.date));
-  return { ok: true, schedule: { timeZone, rules, overrides } };
+  return { ok: true, schedule: { timeZone, rules, overrides, dailyLimit } };
 }
 
 export async function saveAvailability(ctx: SlackContext, teamId: string, userId: string, values: Record<string, Record<string, { value?: string | null }>>): Promise<FieldErrors | null> {

@@ -3,7 +3,8 @@ import { slackWhen } from './blocks/format.js';
 import type { BookingFormRequest } from './booking-form.js';
 import type { SlackContext } from './context.js';
 import { loadLineage } from '../bookings/index.js';
-import { bookingMetadataSchema, decodeMetadata, readBookingState, type BookingMetadata, type BookingState } from './view-state.js';
+import { BookingIds } from './blocks/booking-modal.js';
+import { FormStateError, UNREADABLE_METADATA, bookingMetadataSchema, decodeMetadata, readBookingState, type BookingMetadata, type BookingState } from './view-state.js';
 
 export interface OpenFormView {
   id: string;
@@ -22,7 +23,12 @@ export interface FormSituation {
 
 /** Reads an open booking modal back into a form request (the meeting's own type and people when moving it). */
 export async function situationOf(ctx: SlackContext, teamId: string, userId: string, view: OpenFormView): Promise<FormSituation> {
-  const metadata = decodeMetadata(bookingMetadataSchema, view.private_metadata);
+  let metadata: BookingMetadata;
+  try {
+    metadata = decodeMetadata(bookingMetadataSchema, view.private_metadata);
+  } catch {
+    throw new FormStateError({ [BookingIds.dayBlock]: UNREADABLE_METADATA });
+  }
   const state = readBookingState(view.state?.values);
   // Moving a meeting someone else moved meanwhile moves it from where it is now.
   const lineage = metadata.r ? await loadLineage(ctx.db, teamId, metadata.r) : null;

@@ -38,6 +38,7 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
       `Time zone: *${hours.timeZone}*${schedule.isDefault ? ' (default hours: you have not set yours)' : ''}`,
       ...WEEKDAYS.map(([code, name]) => `${name}: ${hours.hours[code].length ? hours.hours[code].join(', ') : '—'}`),
       hours.daysOff.length ? `Days off: ${hours.daysOff.slice(0, 30).join(', ')}${hours.daysOff.length > 30 ? ', …' : ''}` : '',
+      hours.dailyLimit !== null ? `At most ${hours.dailyLimit} meeting${hours.dailyLimit === 1 ? '' : 's'} a day` : '',
     ]
       .filter(Boolean)
       .join('\n'),

@@ -1,6 +1,8 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { verifySlackRequest } from '@slack/bolt';
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { envelopeProblem } from './envelope.js';
 
 /** Slack refuses nothing older than five minutes; neither do we accept anything further off, either way. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -54,11 +56,14 @@ export class HonoReceiver implements Receiver {
     let body: Record<string, any>;
     try {
       body = parseBody(rawBody, c.req.header('content-type') ?? '');
-    } catch {
-      return c.json({ error: 'unreadable body' }, 400);
+    } catch (error) {
+      // Rendered in the app's error shape by its error handler.
+      throw new HTTPException(400, { message: error instanceof UnreadableBodyError ? error.message : 'The body is not a Slack request: unreadable JSON' });
     }
     if (body.ssl_check) return c.body(null, 200);
     if (body.type === 'url_verification') return c.json({ challenge: body.challenge });
+    const problem = envelopeProblem(body);
+    if (problem) throw new HTTPException(400, { message: problem });
 
     const retryNum = c.req.header('x-slack-retry-num');
     const retryReason = c.req.header('x-slack-retry-reason');
@@ -105,13 +110,24 @@ export class HonoReceiver implements Receiver {
   }
 }
 
-/** Slash commands are form fields; interactivity is a form field `payload` holding JSON; events are JSON. */
+class UnreadableBodyError extends Error {}
+
+/**
+ * Slash commands are form fields; interactivity is a form field `payload` holding JSON; events are
+ * JSON. Whatever the encoding, a Slack request is an object: anything else (`payload=null`, `123`,
+ * `[]`) is refused.
+ */
 export function parseBody(rawBody: string, contentType: string): Record<string, any> {
-  if (contentType.includes('application/json')) return JSON.parse(rawBody);
+  if (contentType.includes('application/json')) return requireObject(JSON.parse(rawBody), 'The JSON body');
   const params = new URLSearchParams(rawBody);
   const payload = params.get('payload');
-  if (payload !== null) return JSON.parse(payload);
+  if (payload !== null) return requireObject(JSON.parse(payload), 'The payload field');
   return Object.fromEntries(params);
+}
+
+function requireObject(value: unknown, what: string): Record<string, any> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UnreadableBodyError(`${what} must be a JSON object`);
+  return value as Record<string, any>;
 }
 
 function ackResponse(response: unknown): Response {

@@ -4,12 +4,13 @@ import { isUuid } from '../core/ids.js';
 import type { Database } from '../db/client.js';
 import { meetingRooms, meetingTypes, users } from '../db/schema.js';
 import { withTeam, type Tx } from '../db/tenant.js';
-import { GUEST, LinkError, verifyJoinToken } from './links.js';
+import { GUEST, LinkError, guestIdOf, verifyJoinToken } from './links.js';
 import { isTwilioRoomInProgress, type TwilioCredentials } from './twilio-rooms.js';
 
 export type MeetingRoomRow = typeof meetingRooms.$inferSelect;
 
-export type JoiningParticipant = { kind: 'member'; slackUserId: string; name: string } | { kind: 'guest' };
+/** Who is joining: a Slack member; a guest with their own link (name known); or anyone with the shared guest link. */
+export type JoiningParticipant = { kind: 'member'; slackUserId: string; name: string } | { kind: 'guest'; guestId?: string; name?: string };
 
 /** What a valid join link opens: the current booking (after any reschedules), who is joining, the join window. */
 export interface MeetingAccess {
@@ -52,8 +53,13 @@ export async function resolveJoinLink(db: Database, secret: string, pathBookingI
     const names: Record<string, string> = {};
     for (const id of memberIds) names[memberIdentity(id)] = people.find((p) => p.slackUserId === id)?.name ?? id;
     let participant: JoiningParticipant;
+    const guestId = guestIdOf(claims.participant);
     if (claims.participant === GUEST) participant = { kind: 'guest' };
-    else if (memberIds.includes(claims.participant)) {
+    else if (guestId) {
+      const guest = booking.participants.find((p) => p.role === 'guest' && p.guestId === guestId);
+      if (!guest) throw new LinkError('not_participant');
+      participant = { kind: 'guest', guestId, name: guest.guestName ?? 'Guest' };
+    } else if (memberIds.includes(claims.participant)) {
       participant = { kind: 'member', slackUserId: claims.participant, name: names[memberIdentity(claims.participant)]! };
     } else throw new LinkError('not_participant');
     const [type] = await tx.select().from(meetingTypes).where(eq(meetingTypes.id, booking.meetingTypeId));

@@ -15,7 +15,10 @@
 export interface JoinClaims {
   teamId: string;
   bookingId: string;
-  /** Slack member id, or 'guest' for a guest link */
+  /**
+   * Slack member id; `guest:<guest id>` for a guest's own link (their name is known); or 'guest'
+   * for a shared guest link, where whoever opens it types a name.
+   */
   participant: string;
 }
 
@@ -25,6 +28,16 @@ export interface VerifiedJoinClaims extends JoinClaims {
 }
 
 export const GUEST = 'guest';
+
+/** The participant claim of a guest's own link. */
+export function guestParticipant(guestId: string): string {
+  return `${GUEST}:${guestId}`;
+}
+
+/** The guest id a participant claim names, if it is a guest's own link. */
+export function guestIdOf(participant: string): string | undefined {
+  return participant.startsWith(`${GUEST}:`) ? participant.slice(GUEST.length + 1) : undefined;
+}
 
 export type LinkErrorCode = 'malformed' | 'forged' | 'expired' | 'wrong_booking' | 'not_found' | 'cancelled' | 'not_participant' | 'meeting_over';
 
@@ -97,6 +110,16 @@ export async function verifyJoinToken(secret: string, token: string, now: Date =
 export async function joinUrl(config: { publicUrl: string; linkSecret: string }, claims: JoinClaims, expiresAt?: Date): Promise<string> {
   const token = await signJoinToken(config.linkSecret, claims, expiresAt);
   return `${config.publicUrl.replace(/\/+$/, '')}/m/${encodeURIComponent(claims.bookingId)}?k=${token}`;
+}
+
+/** A guest's own join link: it names them, follows the meeting's moves, and joins the call under their name. */
+export async function personalGuestJoinUrl(
+  config: { publicUrl: string; linkSecret: string },
+  booking: { teamId: string; bookingId: string },
+  guestId: string,
+  expiresAt?: Date,
+): Promise<string> {
+  return joinUrl(config, { teamId: booking.teamId, bookingId: booking.bookingId, participant: guestParticipant(guestId) }, expiresAt);
 }
 
 /** A link for someone outside Slack, who types their name on the page. */

@@ -9,7 +9,7 @@ export interface CallPageMeeting {
   endsAt: string;
   opensAt: string;
   closesAt: string;
-  /** The joining member's name; null for a guest link, where the person types one. */
+  /** Who is joining (a member, or a guest with their own link); null for the shared guest link, where the person types a name. */
   memberName: string | null;
   videoAvailable: boolean;
   tokenUrl: string;

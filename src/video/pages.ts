@@ -54,7 +54,7 @@ export function videoPages(deps: AppDeps): Hono {
         endsAt: access.booking.endsAt.toISOString(),
         opensAt: access.opensAt.toISOString(),
         closesAt: access.closesAt.toISOString(),
-        memberName: access.participant.kind === 'member' ? access.participant.name : null,
+        memberName: access.participant.name ?? null,
         videoAvailable: Boolean(twilioCredentials(deps.config.twilio)),
         tokenUrl: `/api/meetings/rooms/${encodeURIComponent(bookingId)}/token`,
         serverNow: at.toISOString(),

@@ -9,7 +9,7 @@
  * Node only: a developer tool, not part of the app the Worker serves.
  */
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../config.js';
+import { loadConfig, pgliteDir, prepareDataDir } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { withTeam } from '../db/tenant.js';
 import {
@@ -31,7 +31,8 @@ const AROUND_THE_CLOCK = [{ rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU', sta
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = await loadConfig();
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` });
+  await prepareDataDir(config);
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: pgliteDir(config) });
   try {
     const typeId = await withTeam(database.db, TEAM, async (tx) => {
       await ensureTeam(tx, TEAM, 'Demo team');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { withTeam } from '../../src/db/tenant.js';
-import { OutsideAvailabilityError, SlotTakenError, createBooking, createMeetingType, listBookings } from '../../src/bookings/index.js';
+import { OutsideAvailabilityError, SlotTakenError, createBooking, createMeetingType, listBookings, replaceSchedule } from '../../src/bookings/index.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
 import { rawRows } from '../support/sql.js';
@@ -74,6 +74,25 @@ describe.each(databaseKinds())('double booking on %s', (kind) => {
       expect(r.reason.message).toContain('daily limit');
     }
     const day = await listBookings(handle.db, 'T0RACE', { personId: 'U0BEN', status: 'confirmed', from: '2027-03-04T00:00:00Z', to: '2027-03-05T00:00:00Z' });
+    expect(day.bookings).toHaveLength(2);
+  });
+
+  it('keeps a person’s own daily limit exact under concurrent bookings of types that have none', async () => {
+    await seedTeam(handle.db, 'T0RACE', { U0DEE: 'Europe/London' });
+    await withTeam(handle.db, 'T0RACE', (tx) =>
+      replaceSchedule(tx, 'T0RACE', 'U0DEE', { timeZone: 'Europe/London', rules: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', start: '09:00', end: '17:00' }], overrides: [], dailyLimit: 2 }),
+    );
+    const starts = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2027, 2, 5, 9 + Math.floor(i / 2), (i % 2) * 30)).toISOString());
+    const types = [team.types.m30.id, team.types.m15.id];
+    const results = await Promise.allSettled(
+      starts.map((start, i) => createBooking(handle.db, 'T0RACE', { meetingTypeId: types[i % 2]!, organizerId: 'U0DEE', start, source: 'api' }, { now })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+      expect(r.reason).toBeInstanceOf(OutsideAvailabilityError);
+      expect(r.reason.message).toContain('U0DEE takes at most 2 meetings a day');
+    }
+    const day = await listBookings(handle.db, 'T0RACE', { personId: 'U0DEE', status: 'confirmed', from: '2027-03-05T00:00:00Z', to: '2027-03-06T00:00:00Z' });
     expect(day.bookings).toHaveLength(2);
   });
 

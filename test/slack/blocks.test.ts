@@ -41,8 +41,8 @@ const booking = {
   cancelledBy: null,
   rescheduledToId: null,
   participants: [
-    ...people.map((p, i) => ({ id: `p${i}`, role: (i === 0 ? 'organizer' : 'host') as 'organizer' | 'host', slackUserId: p.id, guestName: null, guestEmail: null })),
-    ...Array.from({ length: 20 }, (_, i) => ({ id: `g${i}`, role: 'guest' as const, slackUserId: null, guestName: long(200), guestEmail: null })),
+    ...people.map((p, i) => ({ id: `p${i}`, role: (i === 0 ? 'organizer' : 'host') as 'organizer' | 'host', slackUserId: p.id, guestName: null, guestEmail: null, guestId: null })),
+    ...Array.from({ length: 20 }, (_, i) => ({ id: `g${i}`, role: 'guest' as const, slackUserId: null, guestName: long(200), guestEmail: null, guestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` })),
   ],
 };
 
@@ -92,7 +92,7 @@ describe('Block Kit builders stay inside Slack’s limits', () => {
   it('the cancel and availability modals, help and App Home', () => {
     expect(limitViolations(cancelModal({ title: long(200), startsAt: booking.startsAt, endsAt: booking.endsAt, privateMetadata: '{}' }), 'modal')).toEqual([]);
     const hours = Object.fromEntries(WEEKDAYS.map(([c]) => [c, Array.from({ length: 30 }, () => '09:00-17:00')])) as any;
-    expect(limitViolations(availabilityModal({ timeZone: 'Europe/London', hours, daysOff: Array.from({ length: 400 }, () => '2027-03-01'), isDefault: true, privateMetadata: '' }), 'modal')).toEqual([]);
+    expect(limitViolations(availabilityModal({ timeZone: 'Europe/London', hours, daysOff: Array.from({ length: 400 }, () => '2027-03-01'), dailyLimit: 100, isDefault: true, privateMetadata: '' }), 'modal')).toEqual([]);
     expect(limitViolations(helpMessage(), 'message')).toEqual([]);
     const row = { type: 'section', text: { type: 'mrkdwn', text: 'x' } };
     const rows = Array.from({ length: 40 }, (_, i) => ({ ...row, block_id: `r${i}` }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GUEST, LinkError, guestJoinUrl, joinUrl, signJoinToken, verifyJoinToken, base64urlDecode, base64urlEncode } from '../../src/video/links.js';
+import { manageUrl, signManageToken, verifyManageToken } from '../../src/public/manage-links.js';
 
 const secret = 'link-secret-for-tests-0123456789abcdef';
 const claims = { teamId: 'T0LINKS', bookingId: '6f1c1f9e-2b7a-4a55-9d9e-0c7b1d2a3e4f', participant: 'U0ANA' };
@@ -90,5 +91,25 @@ describe('join links', () => {
   it('will not sign without a secret or claims', async () => {
     await expect(signJoinToken('', claims)).rejects.toThrow(/LINK_SECRET/);
     await expect(signJoinToken(secret, { ...claims, participant: '' })).rejects.toThrow(/participant/);
+  });
+});
+
+describe('manage links', () => {
+  const manageClaims = { teamId: 'T0ANA', meetingId: '11111111-1111-4111-8111-111111111111', guestId: '22222222-2222-4222-8222-222222222222' };
+
+  it('round-trips the claims and refuses an altered or foreign token', async () => {
+    const token = await signManageToken(secret, manageClaims);
+    expect(await verifyManageToken(secret, token)).toEqual(manageClaims);
+    const url = await manageUrl({ publicUrl: 'https://meet.example.com/', linkSecret: secret }, manageClaims);
+    expect(url).toBe(`https://meet.example.com/book/manage/${token}`);
+    const [payload, signature] = token.split('.') as [string, string];
+    const forgedPayload = Buffer.from(JSON.stringify({ t: 'T0EVE', m: manageClaims.meetingId, g: manageClaims.guestId })).toString('base64url');
+    await expect(verifyManageToken(secret, `${forgedPayload}.${signature}`)).rejects.toMatchObject({ code: 'forged' });
+    await expect(verifyManageToken('another-secret-0123456789abcdef0123', token)).rejects.toMatchObject({ code: 'forged' });
+    await expect(verifyManageToken(secret, payload)).rejects.toMatchObject({ code: 'malformed' });
+    await expect(verifyManageToken(secret, `${token}.x`)).rejects.toMatchObject({ code: 'malformed' });
+    // A join token, signed with the same secret, is not a manage token.
+    const join = await signJoinToken(secret, { teamId: 'T0ANA', bookingId: manageClaims.meetingId, participant: 'guest' });
+    await expect(verifyManageToken(secret, join)).rejects.toMatchObject({ code: 'forged' });
   });
 });

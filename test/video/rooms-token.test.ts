@@ -8,7 +8,7 @@ import { cancelBooking, createBooking, createMeetingType, rescheduleBooking, typ
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { meetingRooms } from '../../src/db/schema.js';
 import { withTeam } from '../../src/db/tenant.js';
-import { guestJoinUrl, joinUrl, signJoinToken } from '../../src/video/links.js';
+import { guestJoinUrl, joinUrl, personalGuestJoinUrl, signJoinToken } from '../../src/video/links.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
 import { TWILIO, fakeTwilio, testConfig } from './support.js';
@@ -274,10 +274,35 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/token on %s', 
     expect(longBody.displayName).toBe('é'.repeat(80));
   });
 
+  it("joins a guest with their own link under the name they booked with, through the meeting's moves", async () => {
+    const booking = await book();
+    const dana = booking.participants.find((p) => p.role === 'guest')!;
+    expect(dana.guestId).toMatch(/^[0-9a-f-]{36}$/);
+    const k = new URL(await personalGuestJoinUrl(config, { teamId: T, bookingId: booking.id }, dana.guestId!)).searchParams.get('k')!;
+    const first = await requestToken(booking.id, { k });
+    expect(first.status).toBe(200);
+    const body = (await first.json()) as { identity: string; displayName: string };
+    expect(body.displayName).toBe('Dana Guest');
+    expect(body.identity).toMatch(/^guest:[0-9a-f]{8}:Dana%20Guest$/);
+    // The page shows who is joining instead of asking for a name.
+    const page = await app.request(`/m/${booking.id}?k=${k}`);
+    expect(await page.text()).toContain('Joining as <strong>Dana Guest</strong>');
+
+    const newStart = new Date(booking.startsAt.getTime() + 7 * 24 * 3600_000);
+    const { booking: moved } = await rescheduleBooking(handle.db, T, { bookingId: booking.id, start: newStart.toISOString(), actorId: 'U0ANA' }, { now: bookedAt });
+    expect(moved.participants.find((p) => p.role === 'guest')!.guestId).toBe(dana.guestId);
+    clock = new Date(newStart.getTime() - 60_000);
+    expect((await requestToken(booking.id, { k })).status).toBe(200);
+
+    // A guest id that is not in the meeting is refused.
+    const stranger = new URL(await personalGuestJoinUrl(config, { teamId: T, bookingId: booking.id }, '00000000-0000-4000-8000-000000000000')).searchParams.get('k')!;
+    await expectError(await requestToken(booking.id, { k: stranger, name: 'Mallory' }), 403, 'not_participant');
+  });
+
   it('keeps the links of a rescheduled meeting, for its new time and room', async () => {
     const booking = await book();
     const k = await linkToken(booking.id, 'U0BEN');
-    const newStart = new Date(booking.startsAt.getTime() + 24 * 3600_000);
+    const newStart = new Date(booking.startsAt.getTime() + 7 * 24 * 3600_000);
     const { booking: moved } = await rescheduleBooking(handle.db, T, { bookingId: booking.id, start: newStart.toISOString(), actorId: 'U0ANA' }, { now: bookedAt });
     clock = new Date(booking.startsAt.getTime() - 5 * 60_000);
     const early = await expectError(await requestToken(booking.id, { k }), 409, 'meeting_not_open');

@@ -21,8 +21,9 @@ const slots = createRoute({
   summary: 'Free slots for one or more hosts',
   description:
     'Slots of the meeting type in [from, to) when every host is free (mode=all) or at least one is (mode=any; each slot lists who). ' +
-    'Hours, buffers, minimum notice, booking horizon and daily limits all apply, and busy time from the hosts\' connected calendars. ' +
-    'A calendar that could not be read in time is listed in unreadCalendars (its busy time as last read is used).',
+    'Hours, buffers, minimum notice, booking horizon and daily limits (each type\'s, counting its own meetings, and each host\'s own) all apply, and busy time from the hosts\' connected calendars (one that could not be read in time is listed in unreadCalendars, its busy time as last read used). ' +
+    'Within each free stretch (working hours less bookings and buffers) the first slot starts at the stretch\'s start rounded up on the host\'s clock ' +
+    'to the largest of 60, 30, 20, 15, 10 or 5 minutes that divides the type\'s slotIntervalMinutes (1 minute if none does), then one every slotIntervalMinutes.',
   security: bearerAuth,
   request: { query: SlotsQuery },
   responses: { 200: jsonResponse(SlotList, 'The free slots, earliest first'), ...errorResponses(404) },
@@ -53,7 +54,7 @@ const getScheduleRoute = createRoute({
   method: 'get',
   path: '/people/{personId}/schedule',
   tags,
-  summary: 'A person\'s weekly hours, time zone and date overrides',
+  summary: 'A person\'s weekly hours, time zone, date overrides and own daily limit',
   security: bearerAuth,
   request: { params: PersonIdParam },
   responses: { 200: jsonResponse(Schedule, 'The schedule (the default one while none was set)'), ...errorResponses(404) },
@@ -63,7 +64,10 @@ const putSchedule = createRoute({
   method: 'put',
   path: '/people/{personId}/schedule',
   tags,
-  summary: 'Replace a person\'s weekly hours, time zone and date overrides',
+  summary: 'Replace a person\'s weekly hours, time zone and date overrides, and set their own daily limit',
+  description:
+    'Replaces the weekly rules, zone and overrides. dailyLimit is the person\'s own "at most N meetings a day" across all meeting types ' +
+    '(each type\'s dailyLimit counts only that type\'s meetings); it is kept when left out and removed with null.',
   security: bearerAuth,
   request: { params: PersonIdParam, body: jsonBody(ScheduleBody) },
   responses: { 200: jsonResponse(Schedule, 'The schedule as stored'), ...errorResponses(404) },

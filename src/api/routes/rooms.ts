@@ -8,7 +8,8 @@ import { applyRoomCallback, recordRoom } from '../../video/room-store.js';
 import { isValidTwilioSignature } from '../../video/twilio-signature.js';
 import { MAX_TOKEN_TTL_SECONDS, videoAccessToken } from '../../video/twilio-token.js';
 import { VideoServiceError, ensureTwilioRoom, parseRoomUniqueName, roomUniqueName, twilioCredentials } from '../../video/twilio-rooms.js';
-import { logUnexpected, onApiError, requestIdOf } from '../errors.js';
+import { text } from '../../core/input.js';
+import { onApiError, requestIdOf } from '../errors.js';
 import { createApiRouter, ErrorSchema, jsonBody, jsonResponse } from '../openapi.js';
 
 const tags = ['Video rooms'];
@@ -19,9 +20,8 @@ const IDENTITY_MAX = 121;
 
 const TokenRequest = z
   .object({
-    k: z.string().min(1, 'k: the join link token is required').max(2000).meta({ description: 'The token from the join link (?k=...)' }),
-    name: z
-      .string()
+    k: text().min(1, 'k: the join link token is required').max(2000).meta({ description: 'The token from the join link (?k=...)' }),
+    name: text()
       .trim()
       .min(1, 'name: type your name to join')
       .max(GUEST_NAME_MAX, `name: at most ${GUEST_NAME_MAX} characters`)
@@ -141,7 +141,7 @@ export function roomsRoutes(deps: AppDeps) {
       });
     }
     if (window === 'over') throw new RoomError(410, 'meeting_over', 'This meeting is over, and its call can no longer be joined.');
-    if (access.participant.kind === 'guest' && !body.name) {
+    if (access.participant.kind === 'guest' && !access.participant.name && !body.name) {
       throw new RoomError(400, 'name_required', 'name: type your name so the others know who joined', 'name');
     }
 
@@ -161,7 +161,7 @@ export function roomsRoutes(deps: AppDeps) {
     const { identity, displayName } =
       access.participant.kind === 'member'
         ? { identity: memberIdentity(access.participant.slackUserId), displayName: access.participant.name }
-        : guestIdentity(body.name!);
+        : guestIdentity(access.participant.name ?? body.name!);
     const { token, expiresAt } = await videoAccessToken({ ...creds, identity, room: uniqueName, ttlSeconds: MAX_TOKEN_TTL_SECONDS, now: at });
     return c.json({ token, identity, displayName, roomName: uniqueName, expiresAt: expiresAt.toISOString(), names: access.names }, 200);
   });

@@ -24,6 +24,7 @@ export { DEFAULT_RULE_ANCHOR, parseWeeklyRRule } from './recurrence.js';
 export { expandWorkingRanges, rangesForLocalDate } from './working-ranges.js';
 export {
   checkSlot,
+  startGridMinutes,
   computeHostSlots,
   computeSlotsAllFree,
   computeSlotsAnyFree,
@@ -44,6 +45,7 @@ export {
 export { DEFAULT_SLOT_RULES, DEFAULT_WEEKLY_RULES, defaultSchedule } from './defaults.js';
 export {
   dateOverrideSchema,
+  hostDailyLimitSchema,
   hostScheduleSchema,
   localDateSchema,
   localRangeSchema,

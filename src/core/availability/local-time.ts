@@ -34,12 +34,13 @@ export function formatMinutes(minutes: number): string {
 
 /**
  * The minutes (after the start day's midnight) a range occupies. An end of "23:59" is the end of
- * the day; an end at or before the start is on the next day.
+ * the day; an end before the start is on the next day; an end equal to the start leaves the
+ * range empty (so an override of 00:00–00:00 is a day off, as in Cal.com).
  */
 export function rangeMinutes(start: string, end: string): { startMinute: number; endMinute: number } {
   const startMinute = parseLocalTime(start);
   let endMinute = end === '23:59' ? MINUTES_PER_DAY : parseLocalTime(end);
-  if (endMinute <= startMinute) endMinute += MINUTES_PER_DAY;
+  if (endMinute < startMinute) endMinute += MINUTES_PER_DAY;
   return { startMinute, endMinute };
 }
 

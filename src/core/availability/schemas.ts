@@ -1,24 +1,24 @@
 import { z } from 'zod';
+import { INSTANT_RANGE_MESSAGE, LOCAL_DATE_RANGE_MESSAGE, SLACK_ID_MAX_LENGTH, isInstantInRange, isLocalDateInRange, text } from '../input.js';
 import { isValidLocalDate, isValidLocalTime, isValidTimeZone } from './local-time.js';
 import { parseWeeklyRRule } from './recurrence.js';
 import type { DateOverride, HostSchedule, LocalRange, SlotQuery, SlotRules, WeeklyRule } from './types.js';
 
 const MAX_WINDOW_DAYS = 366;
 
-export const localTimeSchema = z
-  .string()
+export const localTimeSchema = text()
   .refine(isValidLocalTime, { error: 'expected a local time HH:MM between 00:00 and 23:59' });
 
-export const localDateSchema = z
-  .string()
-  .refine(isValidLocalDate, { error: 'expected a real calendar date YYYY-MM-DD' });
+export const localDateSchema = text()
+  .refine(isValidLocalDate, { error: 'expected a real calendar date YYYY-MM-DD', abort: true })
+  .refine(isLocalDateInRange, { error: LOCAL_DATE_RANGE_MESSAGE });
 
-export const timeZoneSchema = z
-  .string()
+export const timeZoneSchema = text()
+  .max(64)
   .refine(isValidTimeZone, { error: 'expected an IANA time zone such as "Europe/London"' });
 
 /** An RRULE body that rrule parses, FREQ=WEEKLY, naming whole days only. */
-export const weeklyRRuleSchema = z.string().superRefine((value, ctx) => {
+export const weeklyRRuleSchema = text().max(500).superRefine((value, ctx) => {
   try {
     parseWeeklyRRule(value);
   } catch (e) {
@@ -41,12 +41,16 @@ export const dateOverrideSchema = z.object({
   ranges: z.array(localRangeSchema).max(48),
 });
 
+/** A person's own "at most N meetings a day" across all types; null = no limit. */
+export const hostDailyLimitSchema = z.int().min(1).max(100).nullable();
+
 export const hostScheduleSchema = z
   .object({
-    hostId: z.string().min(1),
+    hostId: text().min(1).max(SLACK_ID_MAX_LENGTH),
     timeZone: timeZoneSchema,
     rules: z.array(weeklyRuleSchema).max(100),
     overrides: z.array(dateOverrideSchema).max(2000),
+    dailyLimit: hostDailyLimitSchema.optional(),
   })
   .superRefine((schedule, ctx) => {
     const seen = new Set<string>();
@@ -70,9 +74,11 @@ export const slotRulesSchema = z.object({
   dailyLimit: z.int().min(1).max(1000).nullable(),
 });
 
+const windowEdge = z.coerce.date().refine(isInstantInRange, INSTANT_RANGE_MESSAGE);
+
 /** Instants accept Date objects or ISO strings. The window is at most a year long. */
 export const slotQuerySchema = slotRulesSchema
-  .extend({ now: z.coerce.date(), from: z.coerce.date(), to: z.coerce.date() })
+  .extend({ now: z.coerce.date(), from: windowEdge, to: windowEdge })
   .superRefine((q, ctx) => {
     if (q.to.getTime() <= q.from.getTime()) {
       ctx.addIssue({ code: 'custom', path: ['to'], message: '"to" must be after "from"' });

@@ -1,6 +1,6 @@
 import { firstEndingAfter, mergeSpans, subtractSpans, type Span } from './intervals.js';
-import { DAY_MS, MINUTE_MS, localDayNumberOf } from './local-time.js';
-import type { HostAvailabilityInput, Slot, SlotQuery, SlotRules } from './types.js';
+import { DAY_MS, MINUTE_MS, localDayNumberOf, toWall } from './local-time.js';
+import type { BusyInterval, HostAvailabilityInput, Slot, SlotQuery, SlotRules } from './types.js';
 import { expandSpans } from './working-ranges.js';
 
 /** A query for checking one start: the window is optional (notice and horizon still apply). */
@@ -12,7 +12,10 @@ export type UnavailableReason =
   | 'beyond-horizon'
   | 'outside-working-hours'
   | 'off-grid'
+  /** The meeting type's daily limit. */
   | 'daily-limit'
+  /** The host's own limit of meetings a day. */
+  | 'host-daily-limit'
   | 'busy';
 
 export type SlotCheck = { available: true } | { available: false; reason: UnavailableReason };
@@ -25,20 +28,46 @@ interface Bounds {
   step: number;
 }
 
+/** A free stretch: one working range (as placed on its day) less busy time; slots start on its grid. */
+interface Stretch extends Span {
+  /** The first start: the stretch's start rounded up to the grid on the local clock. */
+  origin: number;
+}
+
 /** What a host's availability looks like around a window, in epoch ms. */
 interface HostPlan {
   hostId: string;
-  /** Each range as placed on its day (grid origins), sorted by start. */
-  raw: Span[];
+  /** The free stretches of every range, sorted by start (those of overlapping ranges may overlap). */
+  stretches: Stretch[];
   /** Merged working time. */
   working: Span[];
   /** Working time minus busy intervals widened by both bookings' buffers. */
   free: Span[];
   timeZone: string;
-  /** Local day numbers (host zone) on which no slot may start: the daily limit is reached. */
-  limited: Set<number>;
+  /** Local day numbers (host zone) on which no slot may start: the type's daily limit is reached. */
+  typeLimited: Set<number>;
+  /** Local day numbers on which the host's own daily limit is reached. */
+  hostLimited: Set<number>;
   /** Every day is limited (dailyLimit 0). */
   closed: boolean;
+}
+
+/** Grids that divide an hour, largest first: a start is rounded up to the largest that divides the interval (Cal.com's rule). */
+const START_GRIDS = [60, 30, 20, 15, 10, 5];
+
+/** The grid (minutes) the first start of a free stretch is rounded up to; 1 minute when none of START_GRIDS divides the interval. */
+export function startGridMinutes(slotIntervalMinutes: number): number {
+  return START_GRIDS.find((g) => slotIntervalMinutes % g === 0) ?? 1;
+}
+
+/**
+ * The first instant at or after t whose local time (as the clock reads at t) is a whole multiple
+ * of `grid` minutes after midnight: 09:32 with a 15-minute grid is 09:45.
+ */
+function roundUpOnLocalClock(t: number, grid: number, timeZone: string): number {
+  const wall = toWall(t, timeZone);
+  const step = grid * MINUTE_MS;
+  return t + (Math.ceil(wall / step) * step - wall);
 }
 
 function requireNumber(name: string, value: number, min: number, exclusive: boolean): void {
@@ -85,27 +114,49 @@ function boundsOf(query: SlotQuery): Bounds {
   };
 }
 
-/** Local days (host zone) that already hold `limit` busy intervals, for starts in [lo, hi). */
-function limitedDays(input: HostAvailabilityInput, limit: number, lo: number, hi: number): Set<number> {
+/** Local days (host zone) that already hold `limit` of the counted busy intervals, for starts in [lo, hi). */
+function limitedDays(input: HostAvailabilityInput, limit: number, lo: number, hi: number, counts: (b: BusyInterval) => boolean): Set<number> {
   const out = new Set<number>();
   const tz = input.schedule.timeZone;
   const firstDay = localDayNumberOf(lo, tz);
   const lastDay = localDayNumberOf(hi, tz);
-  const counts = new Map<number, number>();
+  const perDay = new Map<number, number>();
   for (const b of input.busy) {
     if (b.external) continue;
     const t = b.start.getTime();
     // Zone offsets stay within ±1 day, so busy intervals farther out cannot share a local day.
-    if (t < lo - 2 * DAY_MS || t > hi + 2 * DAY_MS) continue;
+    if (t < lo - 2 * DAY_MS || t > hi + 2 * DAY_MS || !counts(b)) continue;
     const day = localDayNumberOf(t, tz);
-    if (day >= firstDay && day <= lastDay) counts.set(day, (counts.get(day) ?? 0) + 1);
+    if (day >= firstDay && day <= lastDay) perDay.set(day, (perDay.get(day) ?? 0) + 1);
   }
-  for (const [day, count] of counts) if (count >= limit) out.add(day);
+  for (const [day, count] of perDay) if (count >= limit) out.add(day);
   return out;
 }
 
+/** Which limit, if any, keeps a slot from starting at `start`. */
+function limitAt(plan: HostPlan, start: number): 'daily-limit' | 'host-daily-limit' | null {
+  if (plan.closed) return 'daily-limit';
+  if (plan.typeLimited.size === 0 && plan.hostLimited.size === 0) return null;
+  const day = localDayNumberOf(start, plan.timeZone);
+  if (plan.typeLimited.has(day)) return 'daily-limit';
+  if (plan.hostLimited.has(day)) return 'host-daily-limit';
+  return null;
+}
+
 function isLimited(plan: HostPlan, start: number): boolean {
-  return plan.closed || (plan.limited.size > 0 && plan.limited.has(localDayNumberOf(start, plan.timeZone)));
+  return limitAt(plan, start) !== null;
+}
+
+/** Each range less the blocked spans (sorted, merged), with its first start. */
+function stretchesOf(raw: readonly Span[], blocked: readonly Span[], grid: number, timeZone: string): Stretch[] {
+  const out: Stretch[] = [];
+  for (const r of raw) {
+    const i = firstEndingAfter(blocked, r.start);
+    for (const piece of subtractSpans([r], blocked.slice(i))) {
+      out.push({ ...piece, origin: roundUpOnLocalClock(piece.start, grid, timeZone) });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 function planHost(input: HostAvailabilityInput, rules: SlotRules, lo: number, hi: number, duration: number): HostPlan {
@@ -114,45 +165,48 @@ function planHost(input: HostAvailabilityInput, rules: SlotRules, lo: number, hi
   const after = rules.bufferAfterMinutes * MINUTE_MS;
   // [s, e) is blocked by busy [S, E) iff [s - before, e + after) meets
   // [S - busyBefore, E + busyAfter), i.e. iff [s, e) meets the span below.
-  const blocked: Span[] = [];
+  const spans: Span[] = [];
   for (const b of input.busy) {
-    blocked.push({
+    spans.push({
       start: b.start.getTime() - (b.bufferBeforeMinutes ?? 0) * MINUTE_MS - after,
       end: b.end.getTime() + (b.bufferAfterMinutes ?? 0) * MINUTE_MS + before,
     });
   }
+  const blocked = mergeSpans(spans);
+  const typeLimit = rules.dailyLimit;
+  const hostLimit = input.schedule.dailyLimit ?? null;
+  const ofType = (b: BusyInterval) => rules.meetingTypeId === undefined || b.meetingTypeId === rules.meetingTypeId;
   return {
     hostId: input.schedule.hostId,
-    raw,
+    stretches: stretchesOf(raw, blocked, startGridMinutes(rules.slotIntervalMinutes), input.schedule.timeZone),
     working: merged,
-    free: subtractSpans(merged, mergeSpans(blocked)),
+    free: subtractSpans(merged, blocked),
     timeZone: input.schedule.timeZone,
-    limited: rules.dailyLimit === null || rules.dailyLimit <= 0 ? new Set() : limitedDays(input, rules.dailyLimit, lo, hi),
-    closed: rules.dailyLimit !== null && rules.dailyLimit <= 0,
+    typeLimited: typeLimit === null || typeLimit <= 0 ? new Set() : limitedDays(input, typeLimit, lo, hi, ofType),
+    hostLimited: hostLimit === null ? new Set() : limitedDays(input, hostLimit, lo, hi, () => true),
+    closed: (typeLimit !== null && typeLimit <= 0) || (hostLimit !== null && hostLimit <= 0),
   };
 }
 
 /**
- * Slot starts of one host: on the grid of each range (counted from the range's own start), in
- * [lo, hi), the whole slot inside free working time, not on a day at its limit. Sorted, unique.
+ * Slot starts of one host: in each free stretch, from its origin every interval, in [lo, hi),
+ * the whole slot inside free working time (it may run on into a touching range), not on a day
+ * at a limit. Sorted, unique.
  */
 function hostStarts(plan: HostPlan, b: Bounds): number[] {
   const out: number[] = [];
   const { free } = plan;
   let ordered = true;
-  for (const r of plan.raw) {
-    if (r.end <= b.lo || r.start >= b.hi) continue;
-    const until = Math.min(r.end, b.hi);
-    for (let i = firstEndingAfter(free, Math.max(r.start, b.lo)); i < free.length; i++) {
-      const f = free[i];
-      const from = Math.max(f.start, r.start, b.lo);
-      if (from >= until) break;
-      let s = r.start + Math.ceil((from - r.start) / b.step) * b.step;
-      for (; s < until && s + b.duration <= f.end; s += b.step) {
-        if (isLimited(plan, s)) continue;
-        if (out.length > 0 && s <= out[out.length - 1]) ordered = false;
-        out.push(s);
-      }
+  for (const st of plan.stretches) {
+    if (st.end <= b.lo || st.start >= b.hi) continue;
+    const until = Math.min(st.end, b.hi);
+    // The merged free span the stretch lies in: a slot may end anywhere inside it.
+    const f = free[firstEndingAfter(free, st.start)];
+    let s = st.origin < b.lo ? st.origin + Math.ceil((b.lo - st.origin) / b.step) * b.step : st.origin;
+    for (; s < until && s + b.duration <= f.end; s += b.step) {
+      if (isLimited(plan, s)) continue;
+      if (out.length > 0 && s <= out[out.length - 1]) ordered = false;
+      out.push(s);
     }
   }
   if (ordered) return out;
@@ -181,10 +235,12 @@ function toSlots(starts: readonly number[], duration: number, hostIds: readonly 
 
 /**
  * Bookable slots of one host in [query.from, query.to): a slot is returned iff its start is in
- * the window, at or after now + notice and before now + horizon days, on the grid of a working
- * range (counted from that range's local start), the whole slot lies in working time (merged
- * ranges), it does not meet a busy interval widened by both bookings' buffers, and its local
- * start day (host zone) holds fewer than `dailyLimit` busy starts.
+ * the window, at or after now + notice and before now + horizon days, on the grid of a free
+ * stretch (a working range less busy intervals widened by both bookings' buffers: its start
+ * rounded up on the local clock to startGridMinutes(interval), then every interval; notice and
+ * the window never move it), the whole slot lies in free working time (merged ranges), and its
+ * local start day (host zone) holds fewer than `dailyLimit` busy starts of the type and fewer
+ * than the host's own `schedule.dailyLimit` of any type.
  */
 export function computeHostSlots(input: HostAvailabilityInput, query: SlotQuery): Slot[] {
   const b = boundsOf(query);
@@ -262,14 +318,15 @@ export function checkSlot(
   const plan = planHost(input, query, s, s + 1, duration);
   const w = plan.working[firstEndingAfter(plan.working, s)];
   if (!w || w.start > s || w.end < s + duration) return { available: false, reason: 'outside-working-hours' };
+  const limit = limitAt(plan, s);
+  if (limit) return { available: false, reason: limit };
+  if (!freeAt(plan, [s], duration)[0]) return { available: false, reason: 'busy' };
   if (onGrid) {
     const step = query.slotIntervalMinutes * MINUTE_MS;
-    if (!plan.raw.some((r) => r.start <= s && s < r.end && (s - r.start) % step === 0)) {
+    if (!plan.stretches.some((st) => st.origin <= s && s < st.end && (s - st.origin) % step === 0)) {
       return { available: false, reason: 'off-grid' };
     }
   }
-  if (isLimited(plan, s)) return { available: false, reason: 'daily-limit' };
-  if (!freeAt(plan, [s], duration)[0]) return { available: false, reason: 'busy' };
   return { available: true };
 }
 

@@ -4,7 +4,10 @@ export interface WeeklyRule {
   rrule: string;
   /** Local start "HH:MM". */
   start: string;
-  /** Local end "HH:MM"; "23:59" means the end of the day; an end at or before start crosses midnight. */
+  /**
+   * Local end "HH:MM"; "23:59" means the end of the day; an end before the start crosses midnight;
+   * an end equal to the start makes an empty range (00:00–00:00 is no time at all, not a whole day).
+   */
   end: string;
   /**
    * Optional local date "YYYY-MM-DD" the rule starts on (its DTSTART): no earlier date matches,
@@ -32,6 +35,8 @@ export interface HostSchedule {
   timeZone: string;
   rules: WeeklyRule[];
   overrides: DateOverride[];
+  /** The person's own limit: most meetings (of any type) on one local day; null or absent = no limit. */
+  dailyLimit?: number | null;
 }
 
 export interface Interval {
@@ -47,20 +52,32 @@ export interface Interval {
 export interface BusyInterval extends Interval {
   bufferBeforeMinutes?: number;
   bufferAfterMinutes?: number;
+  /** The booking's meeting type, which a type's daily limit counts. */
+  meetingTypeId?: string;
   external?: boolean;
 }
 
 export interface SlotRules {
   durationMinutes: number;
-  /** Grid of start times, in minutes, aligned to the local working range start. */
+  /**
+   * Minutes between slot starts. Within each free stretch (a working range less busy time and
+   * buffers) the first start is the stretch's start rounded up on the host's local clock to a
+   * grid dividing this interval (the largest of 60, 30, 20, 15, 10 and 5 that does; 1 minute
+   * when none does); then one every interval.
+   */
   slotIntervalMinutes: number;
   bufferBeforeMinutes: number;
   bufferAfterMinutes: number;
   minimumNoticeMinutes: number;
   /** How many days ahead of `now` a slot may start. */
   bookingHorizonDays: number;
-  /** Most bookings a host may have on one local day; null = no limit. */
+  /**
+   * Most bookings of this type a host may have on one local day; null = no limit. Counts the busy
+   * intervals whose `meetingTypeId` is `meetingTypeId` below (every busy interval when it is absent).
+   */
   dailyLimit: number | null;
+  /** The type being booked. */
+  meetingTypeId?: string;
 }
 
 export interface SlotQuery extends SlotRules {

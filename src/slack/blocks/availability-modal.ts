@@ -19,7 +19,12 @@ export const AvailabilityIds = {
   hoursAction: 'hours',
   daysOffBlock: 'days_off',
   daysOffAction: 'days_off',
+  dailyLimitBlock: 'daily_limit',
+  dailyLimitAction: 'daily_limit',
 } as const;
+
+/** The most a person may set as their own limit of meetings a day. */
+export const MAX_DAILY_LIMIT = 100;
 
 export interface AvailabilityFormView {
   timeZone: string;
@@ -27,11 +32,13 @@ export interface AvailabilityFormView {
   hours: Record<Weekday, string[]>;
   /** Upcoming days off, "YYYY-MM-DD". */
   daysOff: string[];
+  /** At most this many meetings a day, of any type; null = no limit. */
+  dailyLimit: number | null;
   isDefault: boolean;
   privateMetadata: string;
 }
 
-/** Weekly hours, time zone and days off, in one modal. */
+/** Weekly hours, time zone, days off and the person's own limit of meetings a day, in one modal. */
 export function availabilityModal(form: AvailabilityFormView) {
   const blocks: any[] = [
     {
@@ -73,6 +80,22 @@ export function availabilityModal(form: AvailabilityFormView) {
         multiline: true,
         max_length: 3000,
         ...(form.daysOff.length ? { initial_value: form.daysOff.join('\n').slice(0, 3000) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: AvailabilityIds.dailyLimitBlock,
+      optional: true,
+      label: plain('At most … meetings a day'),
+      hint: plain('Across all meeting types; leave empty for no limit. Each meeting type may also have its own limit.'),
+      element: {
+        type: 'number_input',
+        action_id: AvailabilityIds.dailyLimitAction,
+        is_decimal_allowed: false,
+        min_value: '1',
+        max_value: String(MAX_DAILY_LIMIT),
+        placeholder: plain('No limit'),
+        ...(form.dailyLimit !== null ? { initial_value: String(form.dailyLimit) } : {}),
       },
     },
   ];

@@ -6,7 +6,7 @@ export function helpMessage(command = '/meet') {
     `• \`${command}\` opens the booking form: pick a meeting type, the people, a day and a free time.`,
     `• \`${command} @ana @ben 30m\` opens it already filled in with those people and that length.`,
     `• \`${command} list\` shows your upcoming meetings.`,
-    `• \`${command} availability\` edits your working hours, time zone and days off.`,
+    `• \`${command} availability\` edits your working hours, time zone, days off and how many meetings a day you take.`,
     `• \`${command} help\` shows this.`,
     'The meeting is posted where you typed the command, with a *Join video call* button that gives each person their own link. Everyone also gets a direct message with their link, and a reminder 10 minutes before.',
   ].join('\n');

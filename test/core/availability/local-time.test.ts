@@ -29,12 +29,13 @@ describe('parseLocalTime and ranges', () => {
     expect(() => parseLocalTime(v)).toThrow(RangeError);
   });
 
-  it('reads 23:59 as the end of the day and an end at or before the start as the next day', () => {
+  it('reads 23:59 as the end of the day, an end before the start as the next day, and an end equal to the start as no time', () => {
     expect(rangeMinutes('09:00', '17:00')).toEqual({ startMinute: 540, endMinute: 1020 });
     expect(rangeMinutes('20:00', '23:59')).toEqual({ startMinute: 1200, endMinute: 1440 });
     expect(rangeMinutes('22:00', '02:00')).toEqual({ startMinute: 1320, endMinute: 1560 });
     expect(rangeMinutes('22:00', '00:00')).toEqual({ startMinute: 1320, endMinute: 1440 });
-    expect(rangeMinutes('09:00', '09:00')).toEqual({ startMinute: 540, endMinute: 1980 });
+    expect(rangeMinutes('09:00', '09:00')).toEqual({ startMinute: 540, endMinute: 540 });
+    expect(rangeMinutes('00:00', '00:00')).toEqual({ startMinute: 0, endMinute: 0 });
   });
 });
 

@@ -85,12 +85,15 @@ function rangesOnDay(s: HostSchedule, day: number): [number, number][] {
   const override = s.overrides.find((o) => o.date === date);
   const weekday = DAYS[new Date(day * DAY).getUTCDay()];
   const ranges = override ? override.ranges : s.rules.filter((r) => r.rrule.split('BYDAY=')[1].split(',').includes(weekday));
-  return ranges.map((r) => {
+  const out: [number, number][] = [];
+  for (const r of ranges) {
     const a = minutesOf(r.start);
     let b = r.end === '23:59' ? 1440 : minutesOf(r.end);
-    if (b <= a) b += 1440;
-    return [day * DAY + a * MIN, day * DAY + b * MIN];
-  });
+    // An end before the start is the next day's; an end equal to the start is no time at all.
+    if (b < a) b += 1440;
+    if (b > a) out.push([day * DAY + a * MIN, day * DAY + b * MIN]);
+  }
+  return out;
 }
 
 function isWorking(s: HostSchedule, t: number): boolean {
@@ -111,10 +114,29 @@ function blockedBy(slot: { start: number; end: number }, b: BusyInterval, q: Slo
   return s < be && bs < e;
 }
 
+/** Whether a local day already holds as many bookings as a limit allows: the type's own (counting its bookings) or the host's (counting all). */
+function dayIsFull(h: HostAvailabilityInput, q: SlotQuery, t: number): boolean {
+  const tz = h.schedule.timeZone;
+  const day = localDay(t, tz);
+  const onDay = h.busy.filter((x) => localDay(x.start.getTime(), tz) === day);
+  if (q.dailyLimit !== null && onDay.filter((x) => q.meetingTypeId === undefined || x.meetingTypeId === q.meetingTypeId).length >= q.dailyLimit) return true;
+  const own = h.schedule.dailyLimit ?? null;
+  return own !== null && onDay.length >= own;
+}
+
+/** Cal.com's rule, restated: the largest of 60, 30, 20, 15, 10, 5 that divides the interval, else 1. */
+function gridOf(interval: number): number {
+  for (const g of [60, 30, 20, 15, 10, 5]) if (interval % g === 0) return g;
+  return 1;
+}
+
 /**
  * Every slot the spec allows, found by brute force: a minute-by-minute scan of the zone's wall
  * clock places each day's ranges (a range starts at the first minute whose running-max wall
- * clock reaches its start), then grid starts are tested one by one.
+ * clock reaches its start); each range is cut, minute by minute, into free stretches (minutes no
+ * buffered busy interval blocks for a slot starting there); a stretch's first start is its
+ * start rounded up to the grid on the local clock as read there, then one every interval; each
+ * start is then tested one by one.
  */
 function bruteForceSlots(h: HostAvailabilityInput, q: SlotQuery): number[] {
   const tz = h.schedule.timeZone;
@@ -161,16 +183,28 @@ function bruteForceSlots(h: HostAvailabilityInput, q: SlotQuery): number[] {
   const lo = Math.max(q.from.getTime(), q.now.getTime() + q.minimumNoticeMinutes * MIN);
   const hi = Math.min(q.to.getTime(), q.now.getTime() + q.bookingHorizonDays * DAY);
   const dur = q.durationMinutes * MIN;
+  // A minute is blocked when a slot starting there would meet a busy interval whatever its length.
+  const blockedMinute = (t: number) => h.busy.some((x) => blockedBy({ start: t, end: t + MIN }, x, q));
+  const grid = gridOf(q.slotIntervalMinutes) * MIN;
   const out = new Set<number>();
   for (const [a, b] of ranges) {
-    for (let s = a; s < b; s += q.slotIntervalMinutes * MIN) {
-      if (s < lo || s >= hi || !working(s, s + dur)) continue;
-      if (h.busy.some((x) => blockedBy({ start: s, end: s + dur }, x, q))) continue;
-      if (q.dailyLimit !== null) {
-        const day = localDay(s, tz);
-        if (h.busy.filter((x) => localDay(x.start.getTime(), tz) === day).length >= q.dailyLimit) continue;
+    let t = a;
+    while (t < b) {
+      if (blockedMinute(t)) {
+        t += MIN;
+        continue;
       }
-      out.add(s);
+      const stretchStart = t;
+      while (t < b && !blockedMinute(t)) t += MIN;
+      const stretchEnd = t;
+      const wall = wallOf(stretchStart, tz);
+      const origin = stretchStart + (Math.ceil(wall / grid) * grid - wall);
+      for (let s = origin; s < stretchEnd; s += q.slotIntervalMinutes * MIN) {
+        if (s < lo || s >= hi || !working(s, s + dur)) continue;
+        if (h.busy.some((x) => blockedBy({ start: s, end: s + dur }, x, q))) continue;
+        if (dayIsFull(h, q, s)) continue;
+        out.add(s);
+      }
     }
   }
   return [...out].sort((x, y) => x - y);
@@ -224,6 +258,7 @@ const scenario = fc
     minimumNoticeMinutes: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 600 })),
     bookingHorizonDays: fc.integer({ min: 1, max: 10 }),
     dailyLimit: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+    meetingTypeId: fc.option(fc.constantFrom('type-a', 'type-b'), { nil: undefined }),
   })
   .map((r): [SlotQuery, string | null] => {
     const from = Date.parse(`${r.place.base}T00:00:00Z`) + r.fromMinute * MIN;
@@ -235,6 +270,7 @@ const scenario = fc
       minimumNoticeMinutes: r.minimumNoticeMinutes,
       bookingHorizonDays: r.bookingHorizonDays,
       dailyLimit: r.dailyLimit,
+      meetingTypeId: r.meetingTypeId,
       from: new Date(from),
       to: new Date(from + r.windowHours * 3_600_000),
       now: new Date(from + r.nowOffsetMinutes * MIN),
@@ -249,8 +285,14 @@ function hostFor(q: SlotQuery, hostId: string, zone: string | null, wide = false
     length: fc.integer({ min: 0, max: 240 }),
     before: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
     after: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
+    meetingTypeId: fc.option(fc.constantFrom('type-a', 'type-b'), { nil: undefined }),
   });
-  const override = fc.record({ dayOffset: fc.integer({ min: -1, max: 5 }), ranges: fc.array(range, { maxLength: 3 }) });
+  // Now and then a zero-length override (00:00–00:00, or any start equal to its end): a day off.
+  const emptyRange = hhmm.map((t) => ({ start: t, end: t }));
+  const override = fc.record({
+    dayOffset: fc.integer({ min: -1, max: 5 }),
+    ranges: fc.oneof({ arbitrary: fc.array(range, { maxLength: 3 }), weight: 4 }, { arbitrary: fc.constant<{ start: string; end: string }[]>([{ start: '00:00', end: '00:00' }]), weight: 1 }, { arbitrary: fc.array(emptyRange, { minLength: 1, maxLength: 2 }), weight: 1 }),
+  });
   return fc
     .record({
       timeZone: zone === null ? fc.constantFrom(...ZONES) : fc.constant(zone),
@@ -258,6 +300,7 @@ function hostFor(q: SlotQuery, hostId: string, zone: string | null, wide = false
       overrides: fc.array(override, { maxLength: 3 }),
       busy: fc.array(busy, { maxLength: 12 }),
       wide: wide ? fc.boolean() : fc.constant(false),
+      dailyLimit: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
     })
     .map((h): HostAvailabilityInput => {
       const dates = new Map<string, { start: string; end: string }[]>();
@@ -269,10 +312,11 @@ function hostFor(q: SlotQuery, hostId: string, zone: string | null, wide = false
           // Several hosts in far-apart zones rarely overlap without some long days.
           rules: h.wide ? [...h.rules, { rrule: `FREQ=WEEKLY;BYDAY=${DAYS.join(',')}`, start: '06:00', end: '23:00' }] : h.rules,
           overrides: [...dates].map(([date, ranges]) => ({ date, ranges })),
+          dailyLimit: h.dailyLimit,
         },
         busy: h.busy.map((b) => {
           const start = from + b.offset * MIN;
-          return { start: new Date(start), end: new Date(start + b.length * MIN), bufferBeforeMinutes: b.before, bufferAfterMinutes: b.after };
+          return { start: new Date(start), end: new Date(start + b.length * MIN), bufferBeforeMinutes: b.before, bufferAfterMinutes: b.after, meetingTypeId: b.meetingTypeId };
         }),
       };
     });
@@ -301,10 +345,7 @@ function expectValidHostSlots(h: HostAvailabilityInput, q: SlotQuery, slots: Slo
     expect(s).toBeGreaterThanOrEqual(lo);
     expect(s).toBeLessThan(hi);
     for (const b of h.busy) expect(blockedBy({ start: s, end: e }, b, q)).toBe(false);
-    if (q.dailyLimit !== null) {
-      const d = localDay(s, tz);
-      expect(h.busy.filter((b) => localDay(b.start.getTime(), tz) === d).length).toBeLessThan(q.dailyLimit);
-    }
+    expect(dayIsFull(h, q, s)).toBe(false);
   }
   // Minute-by-minute working-hours check on up to 12 slots spread over the list.
   const step = Math.max(1, Math.ceil(slots.length / 12));

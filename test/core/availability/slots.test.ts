@@ -6,6 +6,7 @@ import {
   computeSlotsAnyFree,
   isIntervalFree,
   isSlotAvailable,
+  startGridMinutes,
 } from '../../../src/core/availability/slots.js';
 import { presentSlot } from '../../../src/core/availability/present.js';
 import { busy, host, query, rule, schedule, starts } from './helpers.js';
@@ -29,13 +30,20 @@ describe('computeHostSlots: grid and ranges', () => {
     ]);
   });
 
-  it('counts the grid from each range start (a 09:10 range gives :10 and :40 slots)', () => {
+  it('rounds a range start up to the grid (a 09:10 range with 30-minute slots starts at 09:30; with 25-minute ones at 09:10)', () => {
     const h = host(schedule('UTC', [rule('09:10', '10:30'), rule('13:00', '14:00')]));
     expect(starts(computeHostSlots(h, query(...day('2026-03-03'))))).toEqual([
-      '2026-03-03T09:10:00.000Z',
-      '2026-03-03T09:40:00.000Z',
+      '2026-03-03T09:30:00.000Z',
+      '2026-03-03T10:00:00.000Z',
       '2026-03-03T13:00:00.000Z',
       '2026-03-03T13:30:00.000Z',
+    ]);
+    expect(starts(computeHostSlots(h, query(...day('2026-03-03'), { durationMinutes: 25, slotIntervalMinutes: 25 })))).toEqual([
+      '2026-03-03T09:10:00.000Z',
+      '2026-03-03T09:35:00.000Z',
+      '2026-03-03T10:00:00.000Z',
+      '2026-03-03T13:00:00.000Z',
+      '2026-03-03T13:25:00.000Z',
     ]);
   });
 
@@ -71,12 +79,19 @@ describe('computeHostSlots: grid and ranges', () => {
     ]);
   });
 
-  it('lets a slot span two overlapping ranges, on both ranges’ grids', () => {
+  it('lets a slot span two overlapping ranges, each range starting its own grid', () => {
     const h = host(schedule('UTC', [rule('09:00', '10:00'), rule('09:45', '11:00')]));
+    // 30-minute interval: the second range starts at 09:45, rounded up to 10:00.
     expect(starts(computeHostSlots(h, query(...day('2026-03-03'), { durationMinutes: 60 })))).toEqual([
       '2026-03-03T09:00:00.000Z',
       '2026-03-03T09:30:00.000Z',
-      '2026-03-03T09:45:00.000Z',
+      '2026-03-03T10:00:00.000Z',
+    ]);
+    // 40-minute interval (20-minute grid): 09:00, 09:40 from the first range; 10:00 from the second.
+    expect(starts(computeHostSlots(h, query(...day('2026-03-03'), { durationMinutes: 60, slotIntervalMinutes: 40 })))).toEqual([
+      '2026-03-03T09:00:00.000Z',
+      '2026-03-03T09:40:00.000Z',
+      '2026-03-03T10:00:00.000Z',
     ]);
   });
 
@@ -96,6 +111,76 @@ describe('computeHostSlots: grid and ranges', () => {
     expect(starts(computeHostSlots(host(s), query('2026-03-03T00:00Z', '2026-03-06T00:00Z', { durationMinutes: 60 })))).toEqual([
       '2026-03-03T09:00:00.000Z',
       '2026-03-05T14:00:00.000Z',
+    ]);
+  });
+});
+
+describe('computeHostSlots: each free stretch starts its own grid (Cal.com’s rule)', () => {
+  it('picks the largest of 60, 30, 20, 15, 10 and 5 minutes that divides the interval, else 1 minute', () => {
+    expect([60, 120, 30, 90, 20, 40, 15, 45, 75, 10, 50, 70, 5, 25, 35, 1, 7, 13, 720].map((i) => [i, startGridMinutes(i)])).toEqual([
+      [60, 60], [120, 60], [30, 30], [90, 30], [20, 20], [40, 20], [15, 15], [45, 15], [75, 15], [10, 10], [50, 10], [70, 10], [5, 5], [25, 5], [35, 5], [1, 1], [7, 1], [13, 1], [720, 60],
+    ]);
+  });
+
+  it('Kolkata, free 09:30–18:00 with a 15-minute meeting at 09:30: a 45-minute type every 45 minutes starts at 09:45, not 10:15', () => {
+    const kolkata = schedule('Asia/Kolkata', [rule('09:30', '18:00')]);
+    const q = query('2026-03-03T00:00+05:30', '2026-03-04T00:00+05:30', { durationMinutes: 45, slotIntervalMinutes: 45 });
+    const local = (slots: ReturnType<typeof computeHostSlots>) => slots.map((s) => presentSlot(s, 'Asia/Kolkata').start.slice(11, 16));
+    const free = local(computeHostSlots(host(kolkata), q));
+    expect(free).toEqual(['09:30', '10:15', '11:00', '11:45', '12:30', '13:15', '14:00', '14:45', '15:30', '16:15', '17:00']);
+    const withMeeting = computeHostSlots(host(kolkata, [busy('2026-03-03T09:30+05:30', '2026-03-03T09:45+05:30')]), q);
+    expect(local(withMeeting)).toEqual(['09:45', '10:30', '11:15', '12:00', '12:45', '13:30', '14:15', '15:00', '15:45', '16:30', '17:15']);
+    // The day holds as many 45-minute meetings as before the 15-minute one, and 09:45 is bookable.
+    expect(withMeeting).toHaveLength(free.length);
+    expect(checkSlot(host(kolkata, [busy('2026-03-03T09:30+05:30', '2026-03-03T09:45+05:30')]), q, new Date('2026-03-03T09:45+05:30'))).toEqual({ available: true });
+    expect(checkSlot(host(kolkata, [busy('2026-03-03T09:30+05:30', '2026-03-03T09:45+05:30')]), q, new Date('2026-03-03T10:15+05:30'))).toEqual({ available: false, reason: 'off-grid' });
+  });
+
+  it('restarts after a busy block in the middle of the day, rounded up to the grid', () => {
+    const workday = schedule('UTC', [rule('09:00', '12:00')]);
+    const afterBusy = (interval: number) =>
+      starts(computeHostSlots(host(workday, [busy('2026-03-03T09:40Z', '2026-03-03T10:07Z')]), query(...day('2026-03-03'), { durationMinutes: 20, slotIntervalMinutes: interval })))
+        .filter((s) => s > '2026-03-03T10')
+        .slice(0, 2)
+        .map((s) => s.slice(11, 16));
+    expect(afterBusy(30)).toEqual(['10:30', '11:00']);
+    expect(afterBusy(45)).toEqual(['10:15', '11:00']);
+    expect(afterBusy(20)).toEqual(['10:20', '10:40']);
+    expect(afterBusy(50)).toEqual(['10:10', '11:00']);
+    expect(afterBusy(25)).toEqual(['10:10', '10:35']);
+    expect(afterBusy(7)).toEqual(['10:07', '10:14']);
+    expect(afterBusy(60)).toEqual(['11:00']);
+  });
+
+  it('starts a stretch after the busy meeting’s buffer and the new meeting’s buffer', () => {
+    const workday = schedule('UTC', [rule('09:00', '12:00')]);
+    // Busy 10:00–10:30 with 5 minutes after it; the new type wants 10 minutes before: the stretch starts at 10:45.
+    const h = host(workday, [busy('2026-03-03T10:00Z', '2026-03-03T10:30Z', 0, 5)]);
+    expect(starts(computeHostSlots(h, query(...day('2026-03-03'), { slotIntervalMinutes: 15, bufferBeforeMinutes: 10 })))).toContain('2026-03-03T10:45:00.000Z');
+    expect(starts(computeHostSlots(h, query(...day('2026-03-03'), { slotIntervalMinutes: 30, bufferBeforeMinutes: 10 }))).filter((s) => s >= '2026-03-03T10')[0]).toBe('2026-03-03T11:00:00.000Z');
+  });
+
+  it('keeps the grid where it is as time passes: minimum notice and the window never move it', () => {
+    const workday = schedule('UTC', [rule('09:00', '17:00')]);
+    const q = query(...day('2026-03-03'), { durationMinutes: 45, slotIntervalMinutes: 45, now: new Date('2026-03-03T09:10:00Z') });
+    expect(starts(computeHostSlots(host(workday), q)).slice(0, 3)).toEqual(['2026-03-03T09:45:00.000Z', '2026-03-03T10:30:00.000Z', '2026-03-03T11:15:00.000Z']);
+    expect(starts(computeHostSlots(host(workday), { ...q, from: new Date('2026-03-03T10:00:00Z') }))[0]).toBe('2026-03-03T10:30:00.000Z');
+  });
+
+  it('rounds on the host’s local clock: 60-minute slots after a busy block in Kathmandu land on the local hour', () => {
+    const ktm = schedule('Asia/Kathmandu', [rule('09:00', '17:00')]);
+    // 10:20–10:50 local is 04:35–05:05Z; the next local hour, 11:00, is 05:15Z.
+    const slots = computeHostSlots(host(ktm, [busy('2026-03-03T04:35Z', '2026-03-03T05:05Z')]), query('2026-03-03T00:00Z', '2026-03-03T12:00Z', { durationMinutes: 60, slotIntervalMinutes: 60 }));
+    expect(slots.map((s) => presentSlot(s, 'Asia/Kathmandu').start.slice(11, 16))).toEqual(['09:00', '11:00', '12:00', '13:00', '14:00', '15:00', '16:00']);
+  });
+
+  it('takes a zero-length override as a day off', () => {
+    const s = schedule('UTC', [rule('09:00', '11:00')], [{ date: '2026-03-04', ranges: [{ start: '00:00', end: '00:00' }] }]);
+    expect(starts(computeHostSlots(host(s), query('2026-03-03T00:00Z', '2026-03-06T00:00Z', { durationMinutes: 60, slotIntervalMinutes: 60 })))).toEqual([
+      '2026-03-03T09:00:00.000Z',
+      '2026-03-03T10:00:00.000Z',
+      '2026-03-05T09:00:00.000Z',
+      '2026-03-05T10:00:00.000Z',
     ]);
   });
 });
@@ -219,6 +304,33 @@ describe('computeHostSlots: busy, buffers, notice, horizon, daily limit', () => 
     const q = query('2026-03-02T18:30Z', '2026-03-05T18:30Z', { durationMinutes: 60, dailyLimit: 2 });
     expect(starts(computeHostSlots(host(s, b), q))).toEqual(['2026-03-03T03:30:00.000Z', '2026-03-05T03:30:00.000Z']);
     expect(starts(computeHostSlots(host(s, b), { ...q, dailyLimit: 3 }))).toHaveLength(3);
+  });
+
+  it('counts only the type’s own bookings towards its daily limit', () => {
+    const s = schedule('UTC', [rule('09:00', '12:00')]);
+    const b = [
+      { ...busy('2026-03-03T09:00Z', '2026-03-03T09:30Z'), meetingTypeId: 'intro' },
+      { ...busy('2026-03-03T10:00Z', '2026-03-03T10:30Z'), meetingTypeId: 'review' },
+    ];
+    const q = query(...day('2026-03-03'), { dailyLimit: 1 });
+    // One "intro" already that day: no more intros, but a review may still be booked.
+    expect(computeHostSlots(host(s, b), { ...q, meetingTypeId: 'intro' })).toEqual([]);
+    expect(starts(computeHostSlots(host(s, b), { ...q, meetingTypeId: 'support' }))).toEqual(['2026-03-03T09:30:00.000Z', '2026-03-03T10:30:00.000Z', '2026-03-03T11:00:00.000Z', '2026-03-03T11:30:00.000Z']);
+    expect(checkSlot(host(s, b), { ...q, meetingTypeId: 'intro' }, new Date('2026-03-03T11:00Z'))).toEqual({ available: false, reason: 'daily-limit' });
+  });
+
+  it('honours the host’s own limit of meetings a day, across all types', () => {
+    const s = { ...schedule('UTC', [rule('09:00', '12:00')]), dailyLimit: 2 };
+    const b = [
+      { ...busy('2026-03-03T09:00Z', '2026-03-03T09:30Z'), meetingTypeId: 'intro' },
+      { ...busy('2026-03-03T10:00Z', '2026-03-03T10:30Z'), meetingTypeId: 'review' },
+      { ...busy('2026-03-04T10:00Z', '2026-03-04T10:30Z'), meetingTypeId: 'review' },
+    ];
+    const q = query('2026-03-03T00:00Z', '2026-03-05T00:00Z', { meetingTypeId: 'support' });
+    expect(starts(computeHostSlots(host(s, b), q)).every((t) => t.startsWith('2026-03-04'))).toBe(true);
+    expect(computeHostSlots(host(s, b), q)).toHaveLength(5);
+    expect(checkSlot(host(s, b), q, new Date('2026-03-03T11:00Z'))).toEqual({ available: false, reason: 'host-daily-limit' });
+    expect(computeHostSlots(host({ ...s, dailyLimit: 3 }, b), q).length).toBe(9);
   });
 
   it('returns nothing for an empty window', () => {

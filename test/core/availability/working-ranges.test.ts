@@ -87,6 +87,20 @@ describe('expandWorkingRanges', () => {
     ]);
   });
 
+  it('takes a day off from a zero-length override (00:00–00:00, as Cal.com writes one), not a 24-hour day', () => {
+    const s = schedule('UTC', [rule('09:00', '17:00')], [
+      { date: '2026-03-04', ranges: [{ start: '00:00', end: '00:00' }] },
+      { date: '2026-03-05', ranges: [{ start: '12:00', end: '12:00' }, { start: '13:00', end: '14:00' }] },
+    ]);
+    expect(expand(s, '2026-03-03T00:00Z', '2026-03-06T00:00Z')).toEqual([
+      ['2026-03-03T09:00:00.000Z', '2026-03-03T17:00:00.000Z'],
+      ['2026-03-05T13:00:00.000Z', '2026-03-05T14:00:00.000Z'],
+    ]);
+    // A non-empty range whose end is before its start still runs past midnight.
+    const night = schedule('UTC', [], [{ date: '2026-03-04', ranges: [{ start: '22:00', end: '00:00' }, { start: '23:00', end: '01:00' }] }]);
+    expect(expand(night, '2026-03-04T00:00Z', '2026-03-06T00:00Z')).toEqual([['2026-03-04T22:00:00.000Z', '2026-03-05T01:00:00.000Z']]);
+  });
+
   it('replaces the rules of one date with an override, and adds hours on a day without rules', () => {
     const s = schedule(
       'America/New_York',

@@ -1,17 +1,17 @@
 import { expect } from 'vitest';
 import { listBookings, type Booking } from '../../../src/bookings/index.js';
 import type { FakeSlack } from './fake-slack.js';
-import { TEAM, type SlackTestApp } from './slack-app.js';
+import { TEAM, eventsSettled, type SlackTestApp } from './slack-app.js';
 import { sendCommand, sendInteraction, userOf, viewPayload } from './slack-requests.js';
 
 export const slotOptions = (view: any): any[] => view.blocks.find((b: any) => b.block_id?.startsWith('slot-'))?.element.options ?? [];
 
-/** `/meet` with `text`, then a day, then the slot starting at `start`, as Slack would send them; returns the booking and its posted message. */
-export async function bookThroughSlack(
+/** `/meet` with `text`, then a day picked, as Slack would send them; returns the modal's id and its view with that day's slots. */
+export async function openBookingDay(
   t: SlackTestApp,
   slack: FakeSlack,
-  input: { user: string; text: string; day: string; start: string; title?: string; channel?: string },
-): Promise<{ booking: Booking; message: Record<string, any> }> {
+  input: { user: string; text: string; day: string; channel?: string },
+): Promise<{ viewId: string; dayView: any }> {
   slack.clearCalls();
   await sendCommand(t.app, { team_id: TEAM, user_id: input.user, channel_id: input.channel ?? 'C0GENERAL', text: input.text });
   const filled = await slack.waitFor('views.update', (b) => b.view?.blocks?.some((x: any) => x.block_id === 'day'));
@@ -25,7 +25,16 @@ export async function bookThroughSlack(
     view: viewPayload(filled.body.view, viewId, filled.body.hash, { day: { selected_date: input.day } }),
     actions: [{ type: 'datepicker', action_id: 'booking_day', block_id: 'day', selected_date: input.day }],
   });
-  const dayView = (await slack.waitFor('views.update')).body.view;
+  return { viewId, dayView: (await slack.waitFor('views.update')).body.view };
+}
+
+/** `/meet` with `text`, then a day, then the slot starting at `start`, as Slack would send them; returns the booking and its posted message. */
+export async function bookThroughSlack(
+  t: SlackTestApp,
+  slack: FakeSlack,
+  input: { user: string; text: string; day: string; start: string; title?: string; channel?: string },
+): Promise<{ booking: Booking; message: Record<string, any> }> {
+  const { viewId, dayView } = await openBookingDay(t, slack, input);
   const slot = slotOptions(dayView).find((o) => o.value === input.start);
   expect(slot, `slot ${input.start} offered`).toBeDefined();
   slack.clearCalls();
@@ -37,6 +46,7 @@ export async function bookThroughSlack(
   });
   expect(await response.text()).toBe('');
   const message = await slack.waitFor('chat.postMessage', (b) => b.channel === (input.channel ?? 'C0GENERAL') || /^U/.test(String(b.channel)) && Boolean(b.blocks?.some((x: any) => x.block_id === 'meeting_actions')));
+  await eventsSettled(t);
   await slack.settle();
   const found = (await listBookings(t.handle.db, TEAM, { personId: input.user, status: 'confirmed', from: new Date(input.start), to: new Date(new Date(input.start).getTime() + 60_000) })).bookings;
   expect(found).toHaveLength(1);

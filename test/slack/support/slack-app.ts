@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { createApp } from '../../../src/app.js';
 import type { Config } from '../../../src/config.js';
 import type { DatabaseHandle } from '../../../src/db/client.js';
 import { startEvents, type EventDispatcher } from '../../../src/events/index.js';
 import { openTestDatabase, type DatabaseKind } from '../../support/databases.js';
+import { rawRows } from '../../support/sql.js';
 import { SLACK_API } from './fake-slack.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
@@ -50,4 +52,23 @@ export async function startSlackTestApp(kind: DatabaseKind, now: Date, options: 
     },
   };
   return { app, handle, config, clock, events };
+}
+
+/**
+ * Waits until every booking event so far has been handled (nothing waiting to be fanned out,
+ * no delivery due or in hand; retries waiting out their backoff do not count): what the app does
+ * after answering Slack is then done.
+ */
+export async function eventsSettled(t: SlackTestApp, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await rawRows<{ busy: boolean }>(
+      t.handle.db,
+      sql`select exists (select 1 from booking_events where fanned_out_at is null)
+             or exists (select 1 from event_deliveries where status = 'pending' and next_attempt_at <= now()) as busy`,
+    );
+    if (!row?.busy) return;
+    if (Date.now() > deadline) throw new Error(`booking events still pending after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -4,7 +4,7 @@ import { AVAILABILITY_CALLBACK } from '../../blocks/availability-modal.js';
 import type { SlackContext } from '../../context.js';
 import { publishHome } from '../../home.js';
 
-/** Saves weekly hours, time zone and days off; a mistake comes back on its field. */
+/** Saves weekly hours, time zone, days off and the daily limit; a mistake comes back on its field. */
 export function registerAvailabilitySubmission(app: App, ctx: SlackContext): void {
   app.view<ViewSubmitAction>(AVAILABILITY_CALLBACK, async ({ ack, body, view, client }) => {
     const teamId = body.team?.id ?? body.user.team_id!;

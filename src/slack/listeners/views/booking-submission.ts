@@ -17,6 +17,7 @@ import { loadBookingForm } from '../../booking-form.js';
 import { situationOf, type FormSituation, type OpenFormView } from '../../booking-form-state.js';
 import type { SlackContext } from '../../context.js';
 import { slackErrorCode } from '../../slack-errors.js';
+import { FormStateError } from '../../view-state.js';
 
 /**
  * Submitting the booking modal books (or moves) through the booking service. The idempotency key
@@ -29,7 +30,14 @@ export function registerBookingSubmission(app: App, ctx: SlackContext): void {
   app.view<ViewSubmitAction>(BOOKING_CALLBACK, async ({ ack, body, view, client }) => {
     const teamId = body.team?.id ?? body.user.team_id!;
     const userId = body.user.id;
-    const situation = await situationOf(ctx, teamId, userId, view as unknown as OpenFormView);
+    let situation: FormSituation;
+    try {
+      situation = await situationOf(ctx, teamId, userId, view as unknown as OpenFormView);
+    } catch (error) {
+      if (!(error instanceof FormStateError)) throw error;
+      await ack({ response_action: 'errors', errors: error.errors });
+      return;
+    }
     const { state, metadata, moving } = situation;
     const slotBlock = state.slotBlockId ?? BookingIds.dayBlock;
     if (!state.start) {

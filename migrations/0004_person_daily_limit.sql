@@ -1,0 +1,2 @@
+ALTER TABLE "availability_schedules" ADD COLUMN "daily_limit" integer;--> statement-breakpoint
+ALTER TABLE "availability_schedules" ADD CONSTRAINT "availability_schedules_daily_limit_check" CHECK ("availability_schedules"."daily_limit" is null or "availability_schedules"."daily_limit" > 0);
