@@ -71,7 +71,7 @@ export class CalendarRefresher {
     );
     await Promise.all(
       due.map((row) =>
-        this.service.refreshAccount(row.team_id, row.id, { leased: true }).catch((error) => this.service.log.warn(`Calendars: background read of account ${row.id} failed`, error)),
+        this.service.refreshAccount(row.team_id, row.id).catch((error) => this.service.log.warn(`Calendars: background read of account ${row.id} failed`, error)),
       ),
     );
     return due.length;

@@ -63,8 +63,6 @@ interface ReadRow {
 
 type ReadResult = Map<string, CachedBusy[] | CalendarError>;
 
-export class CalendarNotConfiguredError extends Error {}
-
 /**
  * People's calendars: connecting accounts, their busy time through a cache in the database
  * (shared by every process, refreshed on demand and by the background refresher), and the
@@ -121,7 +119,7 @@ export class CalendarService implements ExternalBusySource {
     account: { provider: CalendarProvider; label: string; settings: AccountRow['settings']; secret: unknown; remote: RemoteCalendar[] },
   ): Promise<CalendarAccountView> {
     const accountId = await withTeam(this.db, teamId, (tx) =>
-      saveAccount(tx, { teamId, personId, provider: account.provider, label: account.label, settings: account.settings, remote: account.remote, seal: (id) => this.seal(teamId, id, account.secret) }),
+      saveAccount(tx, { teamId, personId, provider: account.provider, label: account.label, settings: account.settings, remote: account.remote, now: this.now(), seal: (id) => this.seal(teamId, id, account.secret) }),
     );
     await this.refreshAccount(teamId, accountId).catch((error) => this.log.warn(`Calendars: first read of account ${accountId} failed`, error));
     const views = await this.listAccounts(teamId, personId);
@@ -175,7 +173,7 @@ export class CalendarService implements ExternalBusySource {
   }
 
   /** Reads one account's busy time now (the "refresh" button, the background refresher). */
-  async refreshAccount(teamId: string, accountId: string, _options: { leased?: boolean } = {}): Promise<CalendarAccountView | undefined> {
+  async refreshAccount(teamId: string, accountId: string): Promise<CalendarAccountView | undefined> {
     const rows = await withTeam(this.db, teamId, (tx) => this.readRows(tx, { accountId }));
     if (rows.length) {
       const now = this.now();

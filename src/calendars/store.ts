@@ -75,6 +75,8 @@ export interface SaveAccount {
   seal: (accountId: string) => Promise<string>;
   settings: AccountRow['settings'];
   remote: RemoteCalendar[];
+  /** A newly connected account is wanted: the background refresher keeps it fresh for a while. */
+  now: Date;
 }
 
 /**
@@ -92,10 +94,10 @@ export async function saveAccount(tx: Tx, input: SaveAccount): Promise<string> {
   if (existing) {
     await tx
       .update(calendarAccounts)
-      .set({ secret: sealed, settings: input.settings, status: 'ok', lastError: null, refreshingUntil: null, updatedAt: sql`now()` })
+      .set({ secret: sealed, settings: input.settings, status: 'ok', lastError: null, refreshingUntil: null, wantedAt: input.now, updatedAt: sql`now()` })
       .where(eq(calendarAccounts.id, accountId));
   } else {
-    await tx.insert(calendarAccounts).values({ id: accountId, teamId: input.teamId, slackUserId: input.personId, provider: input.provider, label: input.label, secret: sealed, settings: input.settings });
+    await tx.insert(calendarAccounts).values({ id: accountId, teamId: input.teamId, slackUserId: input.personId, provider: input.provider, label: input.label, secret: sealed, settings: input.settings, wantedAt: input.now });
   }
   const known = await tx.select().from(calendars).where(eq(calendars.accountId, accountId));
   const keep = new Set(input.remote.map((r) => r.externalId));

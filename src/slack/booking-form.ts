@@ -154,7 +154,7 @@ async function freeSlots(tx: Tx, type: MeetingType, hostIds: string[], from: Dat
   if (!excludeBookingId) return (await findSlots(tx, { meetingTypeId: type.id, hostIds, from, to, now, mode: 'all', external })).slots;
   const hosts = await loadHostInputs(tx, hostIds, from, to);
   const others = hosts.map((h) => ({ ...h, busy: (h.busy as BookedInterval[]).filter((b) => b.bookingId !== excludeBookingId) }));
-  return computeSlotsAllFree(withExternalBusy(others, external), { ...slotRulesOf(type), now, from, to });
+  return computeSlotsAllFree(withExternalBusy(others, external, { from, to }), { ...slotRulesOf(type), now, from, to });
 }
 
 /**

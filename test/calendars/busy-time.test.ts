@@ -107,21 +107,28 @@ describe.each(databaseKinds())('busy time through the API and the background ref
     await withTeam(t.handle.db, TEAM, (tx) => updateMeetingType(tx, t.team.types.m30.id, { dailyLimit: null }));
   });
 
-  it('the background refresher reads wanted accounts before they go stale, across teams, and leaves the rest', async () => {
+  it('the background refresher reads, across teams, the accounts in use before they go stale, and leaves the others', async () => {
     const url = feeds.serve('/zed.ics', vcalendar(vevent({ UID: 'z', DTSTART: '20270301T100000Z', DTEND: '20270301T110000Z' })));
     const zed = await connectAccount(t.service, 'T0OTHER', 'U0ZED', { provider: 'ical', url });
     expect(zed.status).toBe('ok');
     feeds.serve('/ana.ics', vcalendar(vevent({ UID: 'a', DTSTART: '20270301T100000Z', DTEND: '20270301T110000Z' })));
-    // Ana's busy time is wanted (read through busyFor); Zed's was never asked for.
+    // Ana's busy time was just wanted (and read); Zed's account was just connected (and read).
     await t.service.busyFor(TEAM, ['U0ANA'], now, new Date('2027-03-02T00:00:00Z'), { waitMs: 5_000, maxAgeMs: 0 });
     const refresher = new CalendarRefresher(t.service);
     expect(await refresher.runOnce()).toBe(0);
     t.clock.now = new Date(t.clock.now.getTime() + 4.5 * 60_000);
-    const before = feeds.requests.length;
-    expect(await refresher.runOnce()).toBe(1);
-    expect(feeds.requests.slice(before)).toEqual(['/ana.ics']);
-    const [row] = await rawRows<{ refreshing_until: unknown; read_at: string | Date }>(t.handle.db, sql`select a.refreshing_until, c.read_at from calendar_accounts a join calendars c on c.account_id = a.id where a.slack_user_id = 'U0ANA'`);
-    expect(row!.refreshing_until).toBeNull();
-    expect(new Date(row!.read_at).getTime()).toBe(t.clock.now.getTime());
+    let before = feeds.requests.length;
+    expect(await refresher.runOnce()).toBe(2);
+    expect(feeds.requests.slice(before).sort()).toEqual(['/ana.ics', '/zed.ics']);
+    const rows = await rawRows<{ refreshing_until: unknown; read_at: string | Date }>(t.handle.db, sql`select a.refreshing_until, c.read_at from calendar_accounts a join calendars c on c.account_id = a.id`);
+    expect(rows.map((r) => [r.refreshing_until, new Date(r.read_at).getTime()])).toEqual([
+      [null, t.clock.now.getTime()],
+      [null, t.clock.now.getTime()],
+    ]);
+    // Nobody asks for them for half an hour: they are left alone.
+    t.clock.now = new Date(t.clock.now.getTime() + 40 * 60_000);
+    before = feeds.requests.length;
+    expect(await refresher.runOnce()).toBe(0);
+    expect(feeds.requests.length).toBe(before);
   });
 });
