@@ -7,11 +7,13 @@ import { WEEKDAYS } from './blocks/availability-modal.js';
 import { calendarsHomeBlocks, HOME_CALENDARS_SHOWN } from './blocks/calendars.js';
 import { connectLink } from '../calendars/connect.js';
 import { oauthClientOf } from '../calendars/oauth.js';
+import { CACHE_AHEAD_DAYS } from '../calendars/service.js';
 import { LIMITS, mrkdwn, plain } from './blocks/limits.js';
 import type { SlackContext } from './context.js';
 import { meetingRows } from './upcoming.js';
 
 export const HomeActions = { editAvailability: 'home_edit_availability', book: 'home_book' } as const;
+const DAY_MS = 86_400_000;
 /** Meetings shown per section, so the tab (with its calendars) stays inside Slack's 100 blocks. */
 const PER_SECTION = Math.floor((LIMITS.homeBlocks - 12 - (HOME_CALENDARS_SHOWN + 10 + 6)) / 2);
 
@@ -50,6 +52,11 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
 async function calendarsSection(ctx: SlackContext, teamId: string, userId: string, now: Date): Promise<any[]> {
   const service = ctx.calendars;
   if (!service.configured) return calendarsHomeBlocks({ configured: false, accounts: [], now });
+  // Someone looking at their Home tab is likely to book next: their calendars are read now if
+  // stale (not awaited), and kept fresh by the background refresher while in use.
+  service
+    .busyFor(teamId, [userId], new Date(now.getTime() - DAY_MS), new Date(now.getTime() + CACHE_AHEAD_DAYS * DAY_MS))
+    .catch((error) => ctx.log.warn('Slack: reading calendars when the Home tab opened failed', error));
   const link = async (provider: 'google' | 'microsoft') =>
     oauthClientOf(ctx.config.calendars, provider) ? (await connectLink(service, teamId, userId, provider)).url : undefined;
   const [accounts, googleUrl, microsoftUrl] = await Promise.all([service.listAccounts(teamId, userId), link('google'), link('microsoft')]);

@@ -106,4 +106,28 @@ describe.each(databaseKinds())('CalDAV against a real Radicale, on %s', (kind) =
     await events.drain();
     expect((await radicale.get('ana', href)).status).toBe(404);
   });
+
+  it('moves the meeting to the newly chosen calendar when the person changes where meetings go', async () => {
+    const accounts = await t.service.listAccounts(TEAM, 'U0ANA');
+    const family = accounts[0]!.calendars.find((c) => c.name === 'Family')!;
+    const { booking } = await createBooking(
+      t.handle.db,
+      TEAM,
+      { meetingTypeId: t.team.types.m30.id, organizerId: 'U0BEN', hostIds: ['U0ANA'], start: '2027-03-05T09:00:00Z', title: 'Retro', source: 'api' },
+      { now: t.clock.now, calendars: t.service },
+    );
+    await events.drain();
+    expect((await radicale.get('ana', `${work}${booking.meetingId}.ics`)).status).toBe(200);
+
+    await t.service.updateCalendar(TEAM, 'U0ANA', family.id, { writeBookings: true });
+    const moved = await rescheduleBooking(t.handle.db, TEAM, { bookingId: booking.id, start: '2027-03-05T11:00:00Z', actorId: 'U0BEN' }, { now: t.clock.now, calendars: t.service });
+    await events.drain();
+    expect((await radicale.get('ana', `${work}${booking.meetingId}.ics`)).status).toBe(404);
+    const inFamily = await radicale.get('ana', `${radicale.url}/ana/family/${booking.meetingId}.ics`);
+    expect(inFamily.status).toBe(200);
+    expect(inFamily.text).toContain('DTSTART:20270305T110000Z');
+    await cancelBooking(t.handle.db, TEAM, { bookingId: moved.booking.id, actorId: 'U0BEN' }, { now: t.clock.now });
+    await events.drain();
+    expect((await radicale.get('ana', `${radicale.url}/ana/family/${booking.meetingId}.ics`)).status).toBe(404);
+  });
 });
