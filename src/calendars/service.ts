@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { subtractIntervals, type BusyInterval, type Interval } from '../core/availability/index.js';
 import type { Database } from '../db/client.js';
 import { calendarAccounts, calendarWrites, calendars, users, type CachedBusy } from '../db/schema.js';
-import { withTeam } from '../db/tenant.js';
+import { withTeam, type Tx } from '../db/tenant.js';
 import { PROVIDER_TIMEOUT_MS } from './http.js';
 import { openSecret, sealSecret, SecretsKeyMissingError, SecretUnreadableError } from './secrets.js';
 import { openSession } from './sessions.js';
@@ -52,6 +52,23 @@ export interface BusyOptions {
 /** What the booking service and the surfaces need from calendars: busy time, never an exception. */
 export interface ExternalBusySource {
   busyFor(teamId: string, personIds: readonly string[], from: Date, to: Date, options?: BusyOptions): Promise<ExternalBusy>;
+}
+
+/** The cached side of a busy-time question (see readCache). */
+export interface CacheRead {
+  ids: string[];
+  from: Date;
+  to: Date;
+  now: Date;
+  maxAge: number;
+  rows: ReadRow[];
+  written: { personId: string; start: Date; end: Date }[];
+  /** Accounts to read again, with their rows. */
+  stale: Map<string, ReadRow[]>;
+}
+
+function emptyCache(personIds: readonly string[], from: Date, to: Date, now: Date): CacheRead {
+  return { ids: [...new Set(personIds)], from, to, now, maxAge: CACHE_TTL_MS, rows: [], written: [], stale: new Map() };
 }
 
 interface ReadRow {
@@ -190,7 +207,7 @@ export class CalendarService implements ExternalBusySource {
 
   // ---------- busy time ----------
 
-  private readRows(tx: Parameters<Parameters<typeof withTeam>[2]>[0], where: { personIds?: readonly string[]; accountId?: string }): Promise<ReadRow[]> {
+  private readRows(tx: Tx, where: { personIds?: readonly string[]; accountId?: string }): Promise<ReadRow[]> {
     return tx
       .select({ account: calendarAccounts, calendar: calendars, email: users.email, personZone: users.timeZone })
       .from(calendars)
@@ -213,40 +230,58 @@ export class CalendarService implements ExternalBusySource {
   }
 
   async busyFor(teamId: string, personIds: readonly string[], from: Date, to: Date, options: BusyOptions = {}): Promise<ExternalBusy> {
-    const ids = [...new Set(personIds)];
-    const answer: ExternalBusy = { busy: new Map(ids.map((id) => [id, []])), unread: [] };
-    if (!this.configured || ids.length === 0) return answer;
-    const now = this.now();
-    const maxAge = options.maxAgeMs ?? CACHE_TTL_MS;
-    const lo = from.getTime() - DAY_MS;
-    const hi = to.getTime() + DAY_MS;
-    const [rows, written] = await withTeam(this.db, teamId, async (tx) => {
-      const [rows, written] = await Promise.all([
-        this.readRows(tx, { personIds: ids }),
-        tx
-          .select({ personId: calendarWrites.slackUserId, start: calendarWrites.startsAt, end: calendarWrites.endsAt })
-          .from(calendarWrites)
-          .where(and(inArray(calendarWrites.slackUserId, ids), lt(calendarWrites.startsAt, new Date(hi)), gt(calendarWrites.endsAt, new Date(lo)))),
-      ]);
-      const wanted = [...new Set(rows.filter((r) => !r.account.wantedAt || now.getTime() - r.account.wantedAt.getTime() > 5 * MINUTE_MS).map((r) => r.account.id))];
-      if (wanted.length) await tx.update(calendarAccounts).set({ wantedAt: now }).where(inArray(calendarAccounts.id, wanted));
-      return [rows, written] as const;
-    });
-    if (rows.length === 0) return answer;
+    if (!this.configured || personIds.length === 0) return this.assemble(emptyCache(personIds, from, to, this.now()));
+    const cache = await withTeam(this.db, teamId, (tx) => this.readCache(tx, personIds, from, to, options));
+    const { fresh, reading, settled } = await this.refresh(teamId, cache, options.waitMs ?? 0);
+    return { ...this.assemble(cache, fresh, reading), ...(reading.size ? { settled } : {}) };
+  }
 
-    // Accounts to read now: a calendar read too long ago, or not over this window; not one that just failed.
-    const byAccount = new Map<string, ReadRow[]>();
-    for (const row of rows) byAccount.set(row.account.id, [...(byAccount.get(row.account.id) ?? []), row]);
+  /**
+   * The people's busy time as cached, read in the caller's transaction (one round trip, no remote
+   * call), with the accounts that should be read again: a calendar read too long ago or not over
+   * this window, unless the account failed a moment ago.
+   */
+  async readCache(tx: Tx, personIds: readonly string[], from: Date, to: Date, options: Pick<BusyOptions, 'maxAgeMs'> = {}): Promise<CacheRead> {
+    const ids = [...new Set(personIds)];
+    const now = this.now();
+    if (!this.configured || ids.length === 0) return emptyCache(ids, from, to, now);
+    const maxAge = options.maxAgeMs ?? CACHE_TTL_MS;
+    const [rows, written] = await Promise.all([
+      this.readRows(tx, { personIds: ids }),
+      tx
+        .select({ personId: calendarWrites.slackUserId, start: calendarWrites.startsAt, end: calendarWrites.endsAt })
+        .from(calendarWrites)
+        .where(and(inArray(calendarWrites.slackUserId, ids), lt(calendarWrites.startsAt, new Date(to.getTime() + DAY_MS)), gt(calendarWrites.endsAt, new Date(from.getTime() - DAY_MS)))),
+    ]);
+    const wanted = [...new Set(rows.filter((r) => !r.account.wantedAt || now.getTime() - r.account.wantedAt.getTime() > 5 * MINUTE_MS).map((r) => r.account.id))];
+    if (wanted.length) await tx.update(calendarAccounts).set({ wantedAt: now }).where(inArray(calendarAccounts.id, wanted));
+    const stale = new Map<string, ReadRow[]>();
+    for (const row of rows) {
+      const group = rows.filter((r) => r.account.id === row.account.id);
+      const old = group.some((r) => !r.calendar.readAt || now.getTime() - r.calendar.readAt.getTime() >= maxAge || !rangeCovers(r.calendar, from, to));
+      const resting = row.account.refreshingUntil && row.account.refreshingUntil > now;
+      if (old && !resting) stale.set(row.account.id, group);
+    }
+    return { ids, from, to, now, rows, written, stale, maxAge };
+  }
+
+  /** Whether the cache read leaves accounts to read remotely. */
+  needsReading(cache: CacheRead): boolean {
+    return cache.stale.size > 0;
+  }
+
+  /**
+   * Reads the stale accounts of a cache read (outside any transaction), waiting at most `waitMs`;
+   * `reading` names those still being read after the wait, `settled` resolves when they are done.
+   */
+  async refresh(teamId: string, cache: CacheRead, waitMs: number): Promise<{ fresh: Map<string, CachedBusy[] | CalendarError>; reading: Set<string>; settled: Promise<void> }> {
     const fresh = new Map<string, CachedBusy[] | CalendarError>();
     const reading = new Set<string>();
     const reads: Promise<void>[] = [];
-    for (const [accountId, group] of byAccount) {
-      const stale = group.some((r) => !r.calendar.readAt || now.getTime() - r.calendar.readAt.getTime() >= maxAge || !rangeCovers(r.calendar, from, to));
-      const resting = group[0]!.account.refreshingUntil && group[0]!.account.refreshingUntil > now;
-      if (!stale || resting) continue;
+    for (const [accountId, group] of cache.stale) {
       reading.add(accountId);
       reads.push(
-        this.read(teamId, group, this.windowFor(now, from, to)).then(
+        this.read(teamId, group, this.windowFor(cache.now, cache.from, cache.to)).then(
           (result) => {
             for (const [id, r] of result) fresh.set(id, r);
             reading.delete(accountId);
@@ -258,20 +293,28 @@ export class CalendarService implements ExternalBusySource {
         ),
       );
     }
-    if (reads.length) {
-      const all = Promise.all(reads).then(() => {});
-      const waitMs = options.waitMs ?? 0;
-      if (waitMs > 0) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-        clearTimeout(timer);
-      }
-      if (reading.size) answer.settled = all;
+    const settled = Promise.all(reads).then(() => {});
+    if (reads.length && waitMs > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
     }
+    return { fresh, reading, settled };
+  }
 
+  /**
+   * The answer from a cache read and what was read since: per person, busy intervals (all-day
+   * events only where they count, our own written meetings left out), and the calendars whose
+   * current busy time is not in it. Accounts in `reading` are reported as still being read.
+   */
+  assemble(cache: CacheRead, fresh: ReadonlyMap<string, CachedBusy[] | CalendarError> = new Map(), reading: ReadonlySet<string> = new Set(cache.stale.keys())): ExternalBusy {
+    const { now, maxAge } = cache;
+    const answer: ExternalBusy = { busy: new Map(cache.ids.map((id) => [id, []])), unread: [] };
+    const lo = cache.from.getTime() - DAY_MS;
+    const hi = cache.to.getTime() + DAY_MS;
     const ownMeetings = new Map<string, Interval[]>();
-    for (const w of written) ownMeetings.set(w.personId, [...(ownMeetings.get(w.personId) ?? []), { start: w.start, end: w.end }]);
-    for (const { account, calendar } of rows) {
+    for (const w of cache.written) ownMeetings.set(w.personId, [...(ownMeetings.get(w.personId) ?? []), { start: w.start, end: w.end }]);
+    for (const { account, calendar } of cache.rows) {
       const result = fresh.get(calendar.id);
       let intervals: CachedBusy[] | null | undefined;
       let reason: string | undefined;
@@ -283,7 +326,7 @@ export class CalendarService implements ExternalBusySource {
         if (result instanceof CalendarError) reason = result.message;
         else if (pending) reason = calendar.readAt ? 'still being read; showing it as last read' : 'still being read';
         else if (calendar.readError && (!calendar.readAt || now.getTime() - calendar.readAt.getTime() > maxAge)) reason = calendar.readError;
-        else if (!calendar.readAt || !rangeCovers(calendar, from, to)) reason = calendar.readError ?? 'not read yet';
+        else if (!calendar.readAt || !rangeCovers(calendar, cache.from, cache.to)) reason = calendar.readError ?? 'not read yet';
       }
       if (reason) {
         answer.unread.push({

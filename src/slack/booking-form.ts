@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { findSlots, listMeetingTypes, loadHostInputs, slotRulesOf, type BookedInterval, type MeetingType } from '../bookings/index.js';
 import { withExternalBusy } from '../bookings/availability.js';
-import { CACHE_AHEAD_DAYS, type ExternalBusy } from '../calendars/service.js';
+import { CACHE_AHEAD_DAYS, type CacheRead } from '../calendars/service.js';
 import { addLocalDays, computeSlotsAllFree, localDateOf, startOfLocalDay, type BusyInterval, type Slot } from '../core/availability/index.js';
 import { withTeam, type Tx } from '../db/tenant.js';
 import { bookingModal, type BookingFormView, type FormPerson } from './blocks/booking-modal.js';
@@ -46,20 +46,30 @@ export interface BookingForm {
   calendarsPending?: Promise<void>;
 }
 
-/** Works out the modal's content: the type, the people (as Slack knows them), the day and its free slots. */
-export async function loadBookingForm(ctx: SlackContext, client: WebClient, request: BookingFormRequest): Promise<BookingForm> {
+/**
+ * Works out the modal's content: the type, the people (as Slack knows them), the day and its free
+ * slots, with the people's calendar busy time from the cache, read in the same transaction. When
+ * some calendar is stale it is read now (outside the transaction) for at most
+ * FORM_CALENDAR_WAIT_MS: answered by then, the form is worked out again with it; otherwise the
+ * form says which calendars are still being read, and `calendarsPending` resolves when they are.
+ */
+export async function loadBookingForm(ctx: SlackContext, client: WebClient, request: BookingFormRequest, calendarsRead = false): Promise<BookingForm> {
   const ids = [request.bookerId, ...request.peopleIds.filter((id) => id !== request.bookerId)];
   const now = ctx.now();
-  // Calendars are read (or taken from the cache) while Slack is asked about the people.
-  const reading = readCalendars(ctx, request.teamId, ids, now);
   const everyone = await ctx.people.see(client, request.teamId, ids);
   const booker = everyone[0]!;
   const unusable = everyone.filter((p) => p.isBot || p.deleted);
   const people = everyone.filter((p) => !p.isBot && !p.deleted);
-  const calendars = await reading;
-  const external = calendars.busy;
+  let cache: CacheRead | undefined;
   const data = await withTeam(ctx.db, request.teamId, async (tx) => {
-    const types = await listMeetingTypes(tx);
+    // The types and the cached calendars in one round trip (pipelined).
+    const [types, cached] = await Promise.all([
+      listMeetingTypes(tx),
+      ctx.calendars.readCache(tx, ids, new Date(now.getTime() - DAY_MS), new Date(now.getTime() + CACHE_AHEAD_DAYS * DAY_MS)),
+    ]);
+    cache = cached;
+    const calendars = ctx.calendars.assemble(cached);
+    const external = calendars.busy;
     const type = chooseType(types, request.typeId, request.durationMinutes);
     if (!type) throw new Error('This workspace has no active meeting types');
     const hostIds = people.map((p) => p.id);
@@ -98,19 +108,12 @@ export async function loadBookingForm(ctx: SlackContext, client: WebClient, requ
     };
     return form;
   });
-  return { view: bookingModal(data), data, calendarsPending: calendars.settled };
-}
-
-/** The people's calendar busy time for the modal; a failure here never stops the modal (it says so instead). */
-async function readCalendars(ctx: SlackContext, teamId: string, ids: string[], now: Date): Promise<ExternalBusy> {
-  try {
-    return await ctx.calendars.busyFor(teamId, ids, new Date(now.getTime() - DAY_MS), new Date(now.getTime() + CACHE_AHEAD_DAYS * DAY_MS), {
-      waitMs: FORM_CALENDAR_WAIT_MS,
-    });
-  } catch (error) {
-    ctx.log.error('Slack: reading calendars for the booking form failed', error);
-    return { busy: new Map(), unread: [] };
+  if (cache && !calendarsRead && ctx.calendars.needsReading(cache)) {
+    const { reading, settled } = await ctx.calendars.refresh(request.teamId, cache, FORM_CALENDAR_WAIT_MS);
+    if (reading.size === 0) return loadBookingForm(ctx, client, request, true);
+    return { view: bookingModal(data), data, calendarsPending: settled };
   }
+  return { view: bookingModal(data), data };
 }
 
 function chooseType(types: MeetingType[], typeId?: string, durationMinutes?: number): MeetingType | undefined {
