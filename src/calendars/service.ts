@@ -427,6 +427,8 @@ const services = new WeakMap<Database, WeakMap<Config, CalendarService>>();
 
 /** The calendar service of an app (one per database and configuration, so the in-process read dedupe is shared). */
 export function calendarsOf(deps: { db: Database; config: Config; now?: () => Date }): CalendarService {
+  // An app built without a database (a page-only test) gets a service of its own.
+  if (typeof deps.db !== 'object' || deps.db === null) return new CalendarService(deps.db, deps.config, deps.now);
   let byConfig = services.get(deps.db);
   if (!byConfig) services.set(deps.db, (byConfig = new WeakMap()));
   let service = byConfig.get(deps.config);
