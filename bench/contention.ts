@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { createApiKey } from '../src/api/keys.js';
 import { createMeetingType, replaceSchedule, upsertPerson } from '../src/bookings/index.js';
 import { openDatabase } from '../src/db/client.js';
 import { withTeam } from '../src/db/tenant.js';
+import { startAppProcess, type AppProcess } from '../test/processes/support.js';
 import { DEFAULT_BENCH_DATABASE_URL, round, scratchPostgres, summarize } from './stats.js';
 
 /**
@@ -21,7 +20,6 @@ import { DEFAULT_BENCH_DATABASE_URL, round, scratchPostgres, summarize } from '.
  */
 const REQUESTS = Number(process.env.BENCH_CONTENTION_REQUESTS ?? 1000);
 const TEAM = 'T0CONTENTION';
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 interface Round {
   round: string;
@@ -39,12 +37,15 @@ interface Round {
 export async function benchContention(baseUrl = process.env.DATABASE_URL ?? DEFAULT_BENCH_DATABASE_URL): Promise<Round[]> {
   const scratch = await scratchPostgres(baseUrl, 'contention');
   const dataDir = await mkdtemp(join(tmpdir(), 'meetings-contention-'));
-  let server: ChildProcess | undefined;
+  let server: AppProcess | undefined;
   try {
     const seeded = await seed(scratch.url);
-    const port = await freePort();
-    server = await startServer(scratch.url, port, dataDir);
-    const base = `http://127.0.0.1:${port}`;
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+    server = await startAppProcess(
+      { DATABASE_URL: scratch.url, DATA_DIR: dataDir, LINK_SECRET: 'bench-link-secret-bench-link-secret-0123', SLACK_BOT_TOKEN: '' },
+      { nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) },
+    );
+    const base = server.base;
     const auth = { authorization: `Bearer ${seeded.key}`, 'content-type': 'application/json' };
     console.log(`Server on ${base} (Postgres ${new URL(scratch.url).pathname.slice(1)}); ${REQUESTS} concurrent requests a round`);
 
@@ -75,8 +76,7 @@ export async function benchContention(baseUrl = process.env.DATABASE_URL ?? DEFA
       summarizeRound('GET /healthz (baseline)', health, 0, healthP99),
     ];
   } finally {
-    server?.kill('SIGTERM');
-    if (server && server.exitCode === null) await new Promise((resolve) => server!.once('exit', resolve));
+    await server?.stop();
     await rm(dataDir, { recursive: true, force: true });
     await scratch.drop();
   }
@@ -155,38 +155,6 @@ async function seed(url: string): Promise<{ key: string; types: Record<15 | 30 |
   } finally {
     await handle.close();
   }
-}
-
-async function startServer(url: string, port: number, dataDir: string): Promise<ChildProcess> {
-  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'src/main.ts')], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DATA_DIR: dataDir, LINK_SECRET: 'bench-link-secret-bench-link-secret-0123', SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: '' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the server did not start within 60 s');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   contention: async () => (await import('./contention.js')).benchContention(),
   slack: async () => (await import('./slack.js')).benchSlack(),
   calendars: async () => (await import('./calendars.js')).benchCalendars(),
+  'call-page': async () => (await import('./call-page.js')).benchCallPage(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,10 +1,16 @@
-import { desc, eq } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
+import { isUuid } from '../core/ids.js';
 import type { Database } from '../db/client.js';
 import { bookings } from '../db/schema.js';
-import { withTeam } from '../db/tenant.js';
-import { isUuid } from '../core/ids.js';
+import { withTeam, type Queryable } from '../db/tenant.js';
 import { loadBookings, type Booking } from './booking-view.js';
 
+/**
+ * A meeting as a chain of bookings: a reschedule writes a new booking (a new id, the same
+ * meeting_id, a sequence one higher). Everything that belongs to the meeting rather than to one of
+ * its bookings (the calendar UID, the video room, the Slack message) is keyed by the meeting's
+ * id, which is its first booking's id.
+ */
 export interface BookingLineage {
   /** The meeting: the id of its first booking (the calendar UID). */
   rootId: string;
@@ -12,20 +18,26 @@ export interface BookingLineage {
   sequence: number;
   /** The meeting as it stands now (its latest booking). */
   currentId: string;
+  /** Every booking of the meeting, first to current. */
+  ids: string[];
 }
 
-/** The meeting a booking belongs to, and where that meeting stands now (following moves forward). */
-export async function loadLineage(db: Database, teamId: string, bookingId: string): Promise<BookingLineage | null> {
+/** The meeting a booking belongs to, in one query (row level security applies). */
+export async function meetingLineage(q: Queryable, bookingId: string): Promise<BookingLineage | null> {
   if (!isUuid(bookingId)) return null;
-  return withTeam(db, teamId, async (tx) => {
-    const [current] = await tx
-      .select({ id: bookings.id, meetingId: bookings.meetingId, sequence: bookings.sequence })
-      .from(bookings)
-      .where(eq(bookings.meetingId, tx.select({ meetingId: bookings.meetingId }).from(bookings).where(eq(bookings.id, bookingId))))
-      .orderBy(desc(bookings.sequence))
-      .limit(1);
-    return current ? { rootId: current.meetingId, sequence: current.sequence, currentId: current.id } : null;
-  });
+  const rows = await q
+    .select({ id: bookings.id, meetingId: bookings.meetingId, sequence: bookings.sequence })
+    .from(bookings)
+    .where(eq(bookings.meetingId, q.select({ meetingId: bookings.meetingId }).from(bookings).where(eq(bookings.id, bookingId))))
+    .orderBy(asc(bookings.sequence));
+  const current = rows[rows.length - 1];
+  if (!current) return null;
+  return { rootId: current.meetingId, sequence: current.sequence, currentId: current.id, ids: rows.map((r) => r.id) };
+}
+
+/** meetingLineage in its own tenant transaction. */
+export async function loadLineage(db: Database, teamId: string, bookingId: string): Promise<BookingLineage | null> {
+  return withTeam(db, teamId, (tx) => meetingLineage(tx, bookingId));
 }
 
 /** The latest booking of a meeting: what every surface shows for it now. */

@@ -100,51 +100,44 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
   const progress: WriteProgress = { stage: 'read' };
   const external = await externalBusyFor(clock, teamId, hostIds, busyWindow(data.start, now));
   try {
-    return await retryTransient(() =>
-      withTeam(
-        db,
+    return await inWriteTransaction(db, teamId, async (tx) => {
+      progress.stage = 'read';
+      if (data.idempotencyKey) {
+        const replay = await findReplay(tx, data.idempotencyKey, requestHash);
+        if (replay) return { booking: replay, replayed: true };
+      }
+      // The type and the hosts' hours and busy time in one round trip (pipelined).
+      const [type, hosts] = await Promise.all([
+        getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' }),
+        loadHostInputs(tx, hostIds, ...busyWindow(data.start, now)),
+      ]);
+      const booking = await insertBooking(tx, teamId, progress, {
+        type,
+        hosts: withExternalBusy(hosts, external),
+        external,
+        start: data.start,
+        now,
+        organizerId: data.organizerId,
+        hostIds,
+        guests: data.guests,
+        title: data.title ?? defaultTitle(type),
+        notes: data.notes ?? null,
+        source: data.source,
+        slackChannelId: data.slackChannelId ?? null,
+        slackMessageTs: null,
+        previous: null,
+        idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
+      });
+      if (!booking) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
+      await recordEvent(tx, {
         teamId,
-        async (tx) => {
-          progress.stage = 'read';
-          if (data.idempotencyKey) {
-            const replay = await findReplay(tx, data.idempotencyKey, requestHash);
-            if (replay) return { booking: replay, replayed: true };
-          }
-          // The type and the hosts' hours and busy time in one round trip (pipelined).
-          const [type, hosts] = await Promise.all([
-            getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' }),
-            loadHostInputs(tx, hostIds, ...busyWindow(data.start, now)),
-          ]);
-          const booking = await insertBooking(tx, teamId, progress, {
-            type,
-            hosts: withExternalBusy(hosts, external),
-            external,
-            start: data.start,
-            now,
-            organizerId: data.organizerId,
-            hostIds,
-            guests: data.guests,
-            title: data.title ?? defaultTitle(type),
-            notes: data.notes ?? null,
-            source: data.source,
-            slackChannelId: data.slackChannelId ?? null,
-            slackMessageTs: null,
-            previous: null,
-            idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
-          });
-          if (!booking) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
-          await recordEvent(tx, {
-            teamId,
-            meetingId: booking.meetingId,
-            bookingId: booking.id,
-            kind: 'booking.created',
-            payload: { source: booking.source, actorId: booking.organizerId },
-          });
-          return { booking, replayed: false };
-        },
-        WRITE_LIMITS,
-      ),
-    );
+        meetingId: booking.meetingId,
+        bookingId: booking.id,
+        kind: 'booking.created',
+        payload: { source: booking.source, actorId: booking.organizerId },
+      });
+      return { booking, replayed: false };
+    });
   } catch (error) {
     return recoverFromRace(db, teamId, gaveUp(error, progress), {
       hostIds,
@@ -174,63 +167,56 @@ export async function rescheduleBooking(
     ? await externalBusyFor(clock, teamId, hostsOf(await getBooking(db, teamId, data.bookingId)), busyWindow(data.start, now))
     : undefined;
   try {
-    return await retryTransient(() =>
-      withTeam(
-        db,
+    return await inWriteTransaction(db, teamId, async (tx) => {
+      progress.stage = 'read';
+      const [locked] = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).for('update');
+      if (!locked) throw new NotFoundError('booking', data.bookingId, 'bookingId');
+      if (data.idempotencyKey) {
+        const replay = await findReplay(tx, data.idempotencyKey, requestHash);
+        if (replay) return { booking: replay, previous: (await loadBooking(tx, locked.id))!, replayed: true };
+      }
+      if (locked.status !== 'confirmed') throw new BookingCancelledError(locked.id);
+      const previous = (await loadBooking(tx, locked.id))!;
+      hostIds = previous.participants.filter((p) => p.role !== 'guest').map((p) => p.slackUserId!);
+      meetingTypeId = locked.meetingTypeId;
+      await lockKeys(tx, hostIds.map((id) => hostLockKey(teamId, id)));
+      await releaseBooking(tx, locked.id, { reason: 'Rescheduled', actorId: data.actorId, now });
+      const type = await getMeetingType(tx, locked.meetingTypeId, { field: 'meetingTypeId' });
+      const booking = await insertBooking(tx, teamId, progress, {
+        type,
+        start: data.start,
+        now,
+        organizerId: locked.organizerId,
+        hostIds,
+        guests: previous.participants
+          .filter((p) => p.role === 'guest')
+          .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined, guestId: p.guestId ?? undefined })),
+        title: locked.title,
+        notes: locked.notes,
+        source: locked.source,
+        slackChannelId: locked.slackChannelId,
+        slackMessageTs: locked.slackMessageTs,
+        previous: locked,
+        locked: true,
+        external,
+        idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
+      });
+      if (!booking) throw new Error('unreachable: a locked reschedule has no concurrent twin');
+      await tx.update(bookings).set({ rescheduledToId: booking.id }).where(eq(bookings.id, locked.id));
+      await recordEvent(tx, {
         teamId,
-        async (tx) => {
-          progress.stage = 'read';
-          const [locked] = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).for('update');
-          if (!locked) throw new NotFoundError('booking', data.bookingId, 'bookingId');
-          if (data.idempotencyKey) {
-            const replay = await findReplay(tx, data.idempotencyKey, requestHash);
-            if (replay) return { booking: replay, previous: (await loadBooking(tx, locked.id))!, replayed: true };
-          }
-          if (locked.status !== 'confirmed') throw new BookingCancelledError(locked.id);
-          const previous = (await loadBooking(tx, locked.id))!;
-          hostIds = previous.participants.filter((p) => p.role !== 'guest').map((p) => p.slackUserId!);
-          meetingTypeId = locked.meetingTypeId;
-          await lockKeys(tx, hostIds.map((id) => hostLockKey(teamId, id)));
-          await releaseBooking(tx, locked.id, { reason: 'Rescheduled', actorId: data.actorId, now });
-          const type = await getMeetingType(tx, locked.meetingTypeId, { field: 'meetingTypeId' });
-          const booking = await insertBooking(tx, teamId, progress, {
-            type,
-            start: data.start,
-            now,
-            organizerId: locked.organizerId,
-            hostIds,
-            guests: previous.participants
-              .filter((p) => p.role === 'guest')
-              .map((p) => ({ name: p.guestName!, email: p.guestEmail ?? undefined, guestId: p.guestId ?? undefined })),
-            title: locked.title,
-            notes: locked.notes,
-            source: locked.source,
-            slackChannelId: locked.slackChannelId,
-            slackMessageTs: locked.slackMessageTs,
-            previous: locked,
-            locked: true,
-            external,
-            idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
-          });
-          if (!booking) throw new Error('unreachable: a locked reschedule has no concurrent twin');
-          await tx.update(bookings).set({ rescheduledToId: booking.id }).where(eq(bookings.id, locked.id));
-          await recordEvent(tx, {
-            teamId,
-            meetingId: booking.meetingId,
-            bookingId: booking.id,
-            kind: 'booking.rescheduled',
-            payload: {
-              previousBookingId: locked.id,
-              previousStartsAt: locked.startsAt.toISOString(),
-              previousEndsAt: locked.endsAt.toISOString(),
-              actorId: data.actorId,
-            },
-          });
-          return { booking, previous: (await loadBooking(tx, locked.id))!, replayed: false };
+        meetingId: booking.meetingId,
+        bookingId: booking.id,
+        kind: 'booking.rescheduled',
+        payload: {
+          previousBookingId: locked.id,
+          previousStartsAt: locked.startsAt.toISOString(),
+          previousEndsAt: locked.endsAt.toISOString(),
+          actorId: data.actorId,
         },
-        WRITE_LIMITS,
-      ),
-    );
+      });
+      return { booking, previous: (await loadBooking(tx, locked.id))!, replayed: false };
+    });
   } catch (error) {
     const recovered = await recoverFromRace(db, teamId, gaveUp(error, progress), {
       hostIds,
@@ -254,29 +240,22 @@ export async function cancelBooking(db: Database, teamId: string, input: CancelB
   const data = parseInput(cancelBookingSchema, input);
   const progress: WriteProgress = { stage: 'read' };
   try {
-    return await retryTransient(() =>
-      withTeam(
-        db,
+    return await inWriteTransaction(db, teamId, async (tx) => {
+      const [locked] = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).for('update');
+      if (!locked) throw new NotFoundError('booking', data.bookingId, 'bookingId');
+      if (locked.status === 'cancelled') return { booking: (await loadBooking(tx, locked.id))!, changed: false };
+      const current = (await loadBooking(tx, locked.id))!;
+      await lockKeys(tx, current.participants.filter((p) => p.role !== 'guest').map((p) => hostLockKey(teamId, p.slackUserId!)));
+      await releaseBooking(tx, locked.id, { reason: data.reason || null, actorId: data.actorId, now: clock.now ?? new Date() });
+      await recordEvent(tx, {
         teamId,
-        async (tx) => {
-          const [locked] = await tx.select().from(bookings).where(eq(bookings.id, data.bookingId)).for('update');
-          if (!locked) throw new NotFoundError('booking', data.bookingId, 'bookingId');
-          if (locked.status === 'cancelled') return { booking: (await loadBooking(tx, locked.id))!, changed: false };
-          const current = (await loadBooking(tx, locked.id))!;
-          await lockKeys(tx, current.participants.filter((p) => p.role !== 'guest').map((p) => hostLockKey(teamId, p.slackUserId!)));
-          await releaseBooking(tx, locked.id, { reason: data.reason || null, actorId: data.actorId, now: clock.now ?? new Date() });
-          await recordEvent(tx, {
-            teamId,
-            meetingId: locked.meetingId,
-            bookingId: locked.id,
-            kind: 'booking.cancelled',
-            payload: { actorId: data.actorId, reason: data.reason || null },
-          });
-          return { booking: (await loadBooking(tx, locked.id))!, changed: true };
-        },
-        WRITE_LIMITS,
-      ),
-    );
+        meetingId: locked.meetingId,
+        bookingId: locked.id,
+        kind: 'booking.cancelled',
+        payload: { actorId: data.actorId, reason: data.reason || null },
+      });
+      return { booking: (await loadBooking(tx, locked.id))!, changed: true };
+    });
   } catch (error) {
     throw gaveUp(error, progress);
   }
@@ -488,11 +467,14 @@ async function idempotencyKeyTaken(tx: Tx, key: string): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Runs a write again after a deadlock, serialization failure or lock timeout, a bounded number of times. */
-async function retryTransient<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * One write: a tenant transaction with the writes' lock and statement timeouts, run again after a
+ * deadlock, serialization failure or lock timeout, a bounded number of times.
+ */
+async function inWriteTransaction<T>(db: Database, teamId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await work();
+      return await withTeam(db, teamId, work, WRITE_LIMITS);
     } catch (error) {
       if (!isTransient(error) || attempt >= WRITE_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30 * attempt));

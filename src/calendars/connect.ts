@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { getPerson } from '../bookings/people.js';
 import { withTeam } from '../db/tenant.js';
-import { base64urlDecode, base64urlEncode } from '../video/links.js';
+import { base64urlDecode, base64urlEncode, hmacKey } from '../video/links.js';
 import { PROVIDER_TIMEOUT_MS } from './http.js';
 import { exchangeCode, oauthClientOf, TokenKeeper, type OAuthProvider } from './oauth.js';
 import { caldavSession } from './providers/caldav.js';
@@ -85,9 +85,8 @@ export interface ConnectClaims {
 
 const encoder = new TextEncoder();
 
-async function hmac(secret: string, purpose: string, payload: string): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`${purpose}.${payload}`)));
+async function hmac(secret: string, purpose: string, payload: string): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(`${purpose}.${payload}`)));
 }
 
 /** A signed token naming a person and a provider, for `purpose` ("connect" link or OAuth "state"). */
@@ -102,8 +101,8 @@ export async function verifyClaims(secret: string, purpose: 'connect' | 'state',
   const [payload, signature] = (token ?? '').split('.');
   if (!payload || !signature) return 'malformed';
   const given = base64urlDecode(signature);
-  const expected = await hmac(secret, purpose, payload);
-  if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forged';
+  // crypto.subtle.verify compares in constant time.
+  if (!given || !(await crypto.subtle.verify('HMAC', await hmacKey(secret), given, encoder.encode(`${purpose}.${payload}`)))) return 'forged';
   try {
     const body = JSON.parse(new TextDecoder().decode(base64urlDecode(payload)!)) as { t: string; p: string; v: string; n?: string; exp: number };
     if (body.v !== 'google' && body.v !== 'microsoft') return 'malformed';
@@ -112,12 +111,6 @@ export async function verifyClaims(secret: string, purpose: 'connect' | 'state',
   } catch {
     return 'malformed';
   }
-}
-
-function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 /** The personal link (on our own pages) that starts connecting a Google or Microsoft account. */

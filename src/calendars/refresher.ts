@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { rawRows } from '../db/raw.js';
 import { withoutTeam } from '../db/tenant.js';
 import { CACHE_TTL_MS, WANTED_FOR_MS, type CalendarService } from './service.js';
 
@@ -49,8 +50,10 @@ export class CalendarRefresher {
     const due = await withoutTeam(
       this.service.db,
       REFRESHER_SETTINGS,
-      async (tx) => {
-        const result = (await tx.execute(sql`
+      (tx) =>
+        rawRows<{ id: string; team_id: string }>(
+          tx,
+          sql`
           with due as (
             select a.id from calendar_accounts a
             where a.wanted_at > ${new Date(now.getTime() - WANTED_FOR_MS).toISOString()}::timestamptz
@@ -64,9 +67,8 @@ export class CalendarRefresher {
           )
           update calendar_accounts a set refreshing_until = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
           from due where a.id = due.id
-          returning a.id, a.team_id`)) as unknown as { id: string; team_id: string }[] | { rows: { id: string; team_id: string }[] };
-        return Array.isArray(result) ? result : result.rows;
-      },
+          returning a.id, a.team_id`,
+        ),
       { admissionKey: '(calendar refresher)' },
     );
     await Promise.all(

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { withTeam, withoutTeam, type Tx } from '../db/tenant.js';
+import { rawRows } from '../db/raw.js';
+import { withTeam, withoutTeam } from '../db/tenant.js';
 import { EVENTS_CHANNEL, type BookingEventKind, type EventPayloads } from './outbox.js';
 
 /** An event as a handler receives it. */
@@ -176,7 +177,7 @@ export class EventDispatcher {
       this.db,
       DISPATCHER_SETTINGS,
       async (tx) => {
-        const events = await rows<{ id: string | number; team_id: string; meeting_id: string; kind: BookingEventKind }>(
+        const events = await rawRows<{ id: string | number; team_id: string; meeting_id: string; kind: BookingEventKind }>(
           tx,
           sql`select id, team_id, meeting_id, kind from booking_events where fanned_out_at is null order by id limit 200 for update skip locked`,
         );
@@ -208,7 +209,7 @@ export class EventDispatcher {
       this.db,
       DISPATCHER_SETTINGS,
       (tx) =>
-        rows<ClaimedRow>(
+        rawRows<ClaimedRow>(
           tx,
           sql`
           with due as (
@@ -286,7 +287,7 @@ export class EventDispatcher {
     return {
       once: async (effect, work) => {
         const done = await withTeam(this.db, event.teamId, async (tx) =>
-          (await rows(tx, sql`select 1 from event_effects where event_id = ${event.id} and handler = ${handler} and effect = ${effect}`)).length > 0,
+          (await rawRows(tx, sql`select 1 from event_effects where event_id = ${event.id} and handler = ${handler} and effect = ${effect}`)).length > 0,
         );
         if (done) return;
         await work();
@@ -303,7 +304,7 @@ export class EventDispatcher {
       this.db,
       DISPATCHER_SETTINGS,
       async (tx) => {
-        const [row] = await rows<{ due: boolean }>(
+        const [row] = await rawRows<{ due: boolean }>(
           tx,
           sql`select exists (select 1 from booking_events where fanned_out_at is null)
               or exists (select 1 from event_deliveries where status = 'pending'
@@ -315,12 +316,6 @@ export class EventDispatcher {
       DISPATCHER_LIMITS,
     );
   }
-}
-
-/** Rows of a raw query, from either driver (postgres.js returns an array, PGlite an object with rows). */
-async function rows<T = Record<string, unknown>>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
-  const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
 }
 
 function describeError(error: unknown): string {

@@ -1,4 +1,4 @@
-import { base64urlDecode, base64urlEncode } from '../video/links.js';
+import { base64urlDecode, base64urlEncode, hmacKey } from '../video/links.js';
 
 /**
  * A guest's manage link: `PUBLIC_URL/book/manage/<token>`, where they cancel or reschedule the
@@ -21,16 +21,6 @@ export class ManageLinkError extends Error {
 
 const PURPOSE = 'manage:v1:';
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-    keys.set(secret, key);
-  }
-  return key;
-}
 
 export async function signManageToken(secret: string, claims: ManageClaims): Promise<string> {
   if (!secret) throw new Error('signManageToken needs LINK_SECRET');

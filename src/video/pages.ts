@@ -1,9 +1,10 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../app.js';
-import { confirmedJoinWindow, resolveJoinLink } from './access.js';
+import { decideJoin, resolveJoinLink } from './access.js';
 import { LinkError, linkErrorMessages, type LinkErrorCode } from './links.js';
 import { renderCallPage, renderRefusalPage } from './page-html.js';
+import { settleEndedRoom } from './room-lifecycle.js';
 import { twilioCredentials } from './twilio-rooms.js';
 
 const refusals: Record<LinkErrorCode, { status: ContentfulStatusCode; heading: string }> = {
@@ -17,12 +18,23 @@ const refusals: Record<LinkErrorCode, { status: ContentfulStatusCode; heading: s
   meeting_over: { status: 410, heading: 'This link has expired' },
 };
 
-/** The browser bundle web/build.mjs writes to web/dist, and nothing else from there. */
+/** What web/build.mjs writes to web/dist, and nothing else from there. */
 const assets: Record<string, string> = {
   'call.js': 'text/javascript; charset=utf-8',
   'call.js.map': 'application/json; charset=utf-8',
   'call.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
   'twilio-video.min.js': 'text/javascript; charset=utf-8',
+  // Background blur, loaded only when someone turns it on: the effects bundle and Twilio's video
+  // processors' worker, TensorFlow Lite runtime (WebAssembly) and segmentation model.
+  'call-effects.js': 'text/javascript; charset=utf-8',
+  'call-effects.js.map': 'application/json; charset=utf-8',
+  'twilio-gaussian-blur-background-processor-pipeline-worker.js': 'text/javascript; charset=utf-8',
+  'tflite-1-0-0.js': 'text/javascript; charset=utf-8',
+  'tflite-1-0-0.wasm': 'application/wasm',
+  'tflite-simd-1-0-0.js': 'text/javascript; charset=utf-8',
+  'tflite-simd-1-0-0.wasm': 'application/wasm',
+  'selfie_segmentation_landscape.tflite': 'application/octet-stream',
 };
 
 // The link token is in the URL: never send it on as a referrer, never cache the page.
@@ -31,7 +43,8 @@ const pageHeaders = {
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self' https://*.twilio.com wss://*.twilio.com; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    // 'wasm-unsafe-eval' lets the background blur compile its WebAssembly (no JavaScript eval).
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self' https://*.twilio.com wss://*.twilio.com; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
 
 /** The web pages: the call page at /m/:bookingId and its static assets. */
@@ -45,7 +58,10 @@ export function videoPages(deps: AppDeps): Hono {
     const at = now();
     try {
       const access = await resolveJoinLink(deps.db, deps.config.linkSecret, bookingId, k, at);
-      if ((await confirmedJoinWindow(access, at, twilioCredentials(deps.config.twilio))) === 'over') throw new LinkError('meeting_over');
+      const decision = await decideJoin(access, at, twilioCredentials(deps.config.twilio));
+      // Recorded with its meeting.ended event, which tells Slack.
+      if (decision.window !== 'open' && decision.endedRoom) await settleEndedRoom(deps.db, access.teamId, decision.endedRoom, at);
+      if (decision.window === 'over') throw new LinkError('meeting_over');
       const html = renderCallPage({
         bookingId,
         linkToken: k!,
@@ -54,9 +70,11 @@ export function videoPages(deps: AppDeps): Hono {
         endsAt: access.booking.endsAt.toISOString(),
         opensAt: access.opensAt.toISOString(),
         closesAt: access.closesAt.toISOString(),
+        joinOpen: decision.window === 'open',
         memberName: access.participant.name ?? null,
         videoAvailable: Boolean(twilioCredentials(deps.config.twilio)),
         tokenUrl: `/api/meetings/rooms/${encodeURIComponent(bookingId)}/token`,
+        statusUrl: `/api/meetings/rooms/${encodeURIComponent(bookingId)}/status`,
         serverNow: at.toISOString(),
       });
       return c.html(html, 200, pageHeaders);

@@ -1,10 +1,26 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { bookings, meetingRoomEvents, meetingRooms } from '../db/schema.js';
-import { withTeam } from '../db/tenant.js';
+import { meetingRoomEvents, meetingRooms } from '../db/schema.js';
+import { meetingLineage } from '../bookings/lineage.js';
+import { withTeam, type Tx } from '../db/tenant.js';
 import { recordEvent } from '../events/outbox.js';
 import type { MeetingRoomRow } from './access.js';
 import type { TwilioRoom } from './twilio-rooms.js';
+
+/**
+ * The meeting's room: a row of any of its bookings (keyed by the meeting's first booking; rows
+ * made before rooms followed the meeting are keyed by the booking that opened them), the one in
+ * progress first, else the latest.
+ */
+export async function findMeetingRoom(tx: Tx, bookingIds: string[]): Promise<MeetingRoomRow | undefined> {
+  if (bookingIds.length === 0) return undefined;
+  const rows = await tx
+    .select()
+    .from(meetingRooms)
+    .where(inArray(meetingRooms.bookingId, bookingIds))
+    .orderBy(sql`${meetingRooms.status} = 'in-progress' desc`, desc(meetingRooms.updatedAt));
+  return rows[0];
+}
 
 /**
  * Records the Twilio room a booking's call runs in. A room Twilio made anew after the previous
@@ -93,29 +109,37 @@ export async function applyRoomCallback(db: Database, callback: RoomCallback, no
       .returning();
     const statusChanged = after!.status !== room.status && (after!.status === 'in-progress' || after!.status === 'completed');
     if (!statusChanged) return { outcome: 'recorded' as const, event };
-    const change: RoomStatusChange = {
-      teamId: callback.teamId,
-      bookingId: after!.bookingId,
-      status: after!.status as 'in-progress' | 'completed',
-      startedAt: after!.startedAt,
-      endedAt: after!.endedAt,
-      durationSeconds: after!.durationSeconds,
-    };
-    const [booking] = await tx.select({ meetingId: bookings.meetingId }).from(bookings).where(eq(bookings.id, after!.bookingId));
-    await recordEvent(tx, {
-      teamId: callback.teamId,
-      meetingId: booking!.meetingId,
-      bookingId: after!.bookingId,
-      kind: change.status === 'in-progress' ? 'meeting.started' : 'meeting.ended',
-      payload: {
-        roomSid: after!.providerRoomId,
-        startedAt: change.startedAt?.toISOString() ?? null,
-        endedAt: change.endedAt?.toISOString() ?? null,
-        durationSeconds: change.durationSeconds,
-      },
-    });
-    return { outcome: 'recorded' as const, event, change };
+    return { outcome: 'recorded' as const, event, change: await recordRoomStatusEvent(tx, callback.teamId, after!) };
   });
+}
+
+/**
+ * The call started or ended: a meeting.started / meeting.ended event in the same transaction, about
+ * the meeting as it stands now (the room belongs to the meeting, whose booking may have moved).
+ */
+async function recordRoomStatusEvent(tx: Tx, teamId: string, room: MeetingRoomRow): Promise<RoomStatusChange> {
+  const lineage = await meetingLineage(tx, room.bookingId);
+  const change: RoomStatusChange = {
+    teamId,
+    bookingId: lineage?.currentId ?? room.bookingId,
+    status: room.status as 'in-progress' | 'completed',
+    startedAt: room.startedAt,
+    endedAt: room.endedAt,
+    durationSeconds: room.durationSeconds,
+  };
+  await recordEvent(tx, {
+    teamId,
+    meetingId: lineage?.rootId ?? room.bookingId,
+    bookingId: change.bookingId,
+    kind: change.status === 'in-progress' ? 'meeting.started' : 'meeting.ended',
+    payload: {
+      roomSid: room.providerRoomId,
+      startedAt: change.startedAt?.toISOString() ?? null,
+      endedAt: change.endedAt?.toISOString() ?? null,
+      durationSeconds: change.durationSeconds,
+    },
+  });
+  return change;
 }
 
 type RoomUpdate = Partial<Pick<MeetingRoomRow, 'status' | 'participantCount' | 'startedAt' | 'endedAt' | 'durationSeconds' | 'providerRoomId'>>;
@@ -160,4 +184,56 @@ function parseTimestamp(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * Records that a room is over when we learned it other than by Twilio's room-ended callback: we
+ * completed it (a cancelled meeting), or Twilio said so when asked (the callback was lost). Kept
+ * as a room event under `eventKey`, so doing it twice records it once. When this changed the
+ * room's status, the meeting.ended event is written with it and the change returned.
+ */
+export async function recordRoomEnded(
+  db: Database,
+  teamId: string,
+  room: Pick<MeetingRoomRow, 'id' | 'bookingId'>,
+  ended: { eventKey: string; event: string; at: Date; durationSeconds?: number; details: Record<string, string> },
+  now: Date,
+): Promise<RoomStatusChange | undefined> {
+  return withTeam(db, teamId, async (tx) => {
+    const [row] = await tx.select().from(meetingRooms).where(eq(meetingRooms.id, room.id)).for('update');
+    if (!row) return undefined;
+    await tx
+      .insert(meetingRoomEvents)
+      .values({ teamId, roomId: row.id, eventKey: ended.eventKey, event: ended.event, participantIdentity: null, occurredAt: ended.at, payload: ended.details })
+      .onConflictDoNothing();
+    if (row.status === 'completed' || row.status === 'failed') return undefined;
+    const startedAt = row.startedAt;
+    const durationSeconds = ended.durationSeconds ?? (startedAt ? Math.max(0, Math.round((ended.at.getTime() - startedAt.getTime()) / 1000)) : 0);
+    const [after] = await tx
+      .update(meetingRooms)
+      .set({ status: 'completed', participantCount: 0, endedAt: ended.at, durationSeconds, startedAt: startedAt ?? ended.at, updatedAt: now })
+      .where(eq(meetingRooms.id, row.id))
+      .returning();
+    return recordRoomStatusEvent(tx, teamId, after!);
+  });
+}
+
+/**
+ * Who is in the room by its recorded status callbacks: identities connected and not since
+ * disconnected, for the room's current Twilio sid. What the page shows when Twilio cannot be asked.
+ */
+export async function recordedParticipants(tx: Tx, room: Pick<MeetingRoomRow, 'id' | 'providerRoomId'>): Promise<string[]> {
+  const events = await tx
+    .select({ event: meetingRoomEvents.event, identity: meetingRoomEvents.participantIdentity, payload: meetingRoomEvents.payload })
+    .from(meetingRoomEvents)
+    .where(and(eq(meetingRoomEvents.roomId, room.id), inArray(meetingRoomEvents.event, ['participant-connected', 'participant-disconnected'])))
+    .orderBy(asc(meetingRoomEvents.occurredAt), asc(meetingRoomEvents.createdAt));
+  const present = new Map<string, number>();
+  for (const e of events) {
+    if (!e.identity || (room.providerRoomId && e.payload.RoomSid && e.payload.RoomSid !== room.providerRoomId)) continue;
+    const count = (present.get(e.identity) ?? 0) + (e.event === 'participant-connected' ? 1 : -1);
+    if (count > 0) present.set(e.identity, count);
+    else present.delete(e.identity);
+  }
+  return [...present.keys()];
 }

@@ -27,6 +27,8 @@ export class VideoServiceError extends Error {
 
 /** Twilio's "a room with this unique name is already in progress". */
 export const ROOM_EXISTS = 53113;
+/** Twilio's "Status is invalid": the room is not in progress, so it cannot be completed. */
+export const ROOM_NOT_IN_PROGRESS = 53112;
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -68,17 +70,71 @@ export async function ensureTwilioRoom(
   return { room: roomOf(existing.body), created: false };
 }
 
+/** What Twilio says of a room: going on, over (or unknown to it), or no answer. */
+export type TwilioRoomState = { state: 'in-progress'; room: TwilioRoom } | { state: 'ended'; endedAt?: Date; durationSeconds?: number } | { state: 'unknown'; reason: string };
+
 /**
- * Whether Twilio still has the room in progress. Asked only when our own record cannot say (no
- * status callback reached us); any failure to find out counts as "not in progress".
+ * Asks Twilio about the in-progress room of this unique name. When there is none, the room of
+ * `lastSid` (the one we last recorded) says when it ended. Never throws: a failure to find out is
+ * 'unknown', which callers treat as "not going on" without recording anything.
  */
-export async function isTwilioRoomInProgress(creds: TwilioCredentials, uniqueName: string): Promise<boolean> {
+export async function findTwilioRoom(creds: TwilioCredentials, uniqueName: string, lastSid?: string | null): Promise<TwilioRoomState> {
+  let answer: TwilioAnswer;
   try {
-    const answer = await twilioRequest(creds, 'GET', `/v1/Rooms/${encodeURIComponent(uniqueName)}`);
-    return answer.ok && answer.body?.status === 'in-progress';
-  } catch {
-    return false;
+    answer = await twilioRequest(creds, 'GET', `/v1/Rooms/${encodeURIComponent(uniqueName)}`);
+    if (answer.status === 404 && lastSid) {
+      const last = await twilioRequest(creds, 'GET', `/v1/Rooms/${encodeURIComponent(lastSid)}`);
+      if (last.ok && last.body?.status !== 'in-progress') answer = last;
+    }
+  } catch (error) {
+    return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
   }
+  if (answer.status === 404) return { state: 'ended' };
+  if (!answer.ok) return { state: 'unknown', reason: unavailable(answer.status, answer.body).message };
+  if (answer.body?.status === 'in-progress') {
+    try {
+      return { state: 'in-progress', room: roomOf(answer.body) };
+    } catch (error) {
+      return { state: 'unknown', reason: (error as Error).message };
+    }
+  }
+  return { state: 'ended', ...endOf(answer.body) };
+}
+
+/**
+ * Ends a room now (Status=completed): everyone in it is disconnected (twilio-video reports 53118).
+ * 'ended' when Twilio completed it, 'already_over' when it was not in progress (404, or 53112).
+ * Throws VideoServiceError when Twilio fails or cannot be reached, so the caller can retry.
+ */
+export async function completeTwilioRoom(
+  creds: TwilioCredentials,
+  nameOrSid: string,
+): Promise<{ outcome: 'ended' | 'already_over'; endedAt?: Date; durationSeconds?: number }> {
+  const answer = await twilioRequest(creds, 'POST', `/v1/Rooms/${encodeURIComponent(nameOrSid)}`, { Status: 'completed' });
+  if (answer.ok) return { outcome: 'ended', ...endOf(answer.body) };
+  if (answer.status === 404 || answer.body?.code === ROOM_NOT_IN_PROGRESS) return { outcome: 'already_over' };
+  throw unavailable(answer.status, answer.body);
+}
+
+export interface TwilioParticipant {
+  identity: string;
+  connectedAt: Date | null;
+}
+
+/** The participants connected to a room now (one page of up to 50: a group room holds at most 50). */
+export async function listTwilioParticipants(creds: TwilioCredentials, roomSid: string): Promise<TwilioParticipant[]> {
+  const answer = await twilioRequest(creds, 'GET', `/v1/Rooms/${encodeURIComponent(roomSid)}/Participants?Status=connected&PageSize=50`);
+  if (!answer.ok) throw unavailable(answer.status, answer.body);
+  const list = Array.isArray(answer.body?.participants) ? (answer.body.participants as Record<string, unknown>[]) : [];
+  return list
+    .filter((p) => typeof p.identity === 'string' && (p.status === undefined || p.status === 'connected'))
+    .map((p) => ({ identity: p.identity as string, connectedAt: typeof p.start_time === 'string' ? new Date(p.start_time) : null }));
+}
+
+function endOf(body: Record<string, unknown> | undefined): { endedAt?: Date; durationSeconds?: number } {
+  const end = typeof body?.end_time === 'string' ? new Date(body.end_time) : undefined;
+  const duration = typeof body?.duration === 'number' ? body.duration : undefined;
+  return { ...(end && !Number.isNaN(end.getTime()) ? { endedAt: end } : {}), ...(duration !== undefined ? { durationSeconds: duration } : {}) };
 }
 
 interface TwilioAnswer {

@@ -12,10 +12,13 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** `src/main.ts` in a process of its own, as `npm start` runs it, with this environment on top of ours. */
-export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
+/**
+ * `src/main.ts` in a process of its own, as `npm start` runs it, with this environment on top of
+ * ours; resolves once /healthz answers. (The contention benchmark starts its server this way too.)
+ */
+export async function startAppProcess(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, SLACK_APP_TOKEN: '', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

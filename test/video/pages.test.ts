@@ -65,7 +65,7 @@ describe.each(databaseKinds())('GET /m/:booking on %s', (kind) => {
     expect(html).toContain('<h1 id="meeting-title">Design &lt;review&gt; &amp; &quot;plans&quot;</h1>');
     expect(html).not.toContain('<review>');
     const scripts = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]);
-    expect(scripts).toEqual(['/assets/twilio-video.min.js?v=1', '/assets/call.js?v=1']);
+    expect(scripts).toEqual(['/assets/call.js?v=2', '/assets/twilio-video.min.js?v=2']);
     expect(meetingData(html)).toEqual({
       bookingId: booking.id,
       linkToken: new URLSearchParams(url.split('?')[1]).get('k'),
@@ -74,9 +74,11 @@ describe.each(databaseKinds())('GET /m/:booking on %s', (kind) => {
       endsAt: booking.endsAt.toISOString(),
       opensAt: new Date(booking.startsAt.getTime() - 10 * 60_000).toISOString(),
       closesAt: new Date(booking.endsAt.getTime() + 30 * 60_000).toISOString(),
+      joinOpen: false,
       memberName: 'Person U0ANA',
       videoAvailable: true,
       tokenUrl: `/api/meetings/rooms/${booking.id}/token`,
+      statusUrl: `/api/meetings/rooms/${booking.id}/status`,
       serverNow: clock.toISOString(),
     });
     expect(html).toContain('Joining as <strong>Person U0ANA</strong>');

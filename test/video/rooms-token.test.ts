@@ -6,7 +6,7 @@ import twilio from 'twilio';
 import { createApp } from '../../src/app.js';
 import { cancelBooking, createBooking, createMeetingType, rescheduleBooking, type Booking } from '../../src/bookings/index.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
-import { meetingRooms } from '../../src/db/schema.js';
+import { bookingEvents, meetingRooms } from '../../src/db/schema.js';
 import { withTeam } from '../../src/db/tenant.js';
 import { guestJoinUrl, joinUrl, personalGuestJoinUrl, signJoinToken } from '../../src/video/links.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
@@ -42,9 +42,10 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/token on %s', 
     twilioMock.requests.length = 0;
   });
 
-  /** A fresh 30-minute booking each time (a new hour on 1 March 2027), so tests do not share rooms. */
+  /** A fresh 30-minute booking each time (half-hours from 15:00 on weekdays from 1 March 2027), so tests do not share rooms. */
   async function book(options: { meetingTypeId?: string } = {}): Promise<Booking> {
-    const start = new Date(Date.UTC(2027, 2, 1 + Math.floor(slot / 4), 15, (slot++ % 4) * 30));
+    const day = Math.floor(slot / 4);
+    const start = new Date(Date.UTC(2027, 2, 1 + day + 2 * Math.floor(day / 5), 15, (slot++ % 4) * 30));
     const { booking } = await createBooking(
       handle.db,
       T,
@@ -206,6 +207,100 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/token on %s', 
     expect((await requestToken(booking.id, { k: await linkToken(booking.id, 'U0BEN') })).status).toBe(200);
   });
 
+  it('past the window always asks Twilio, records a room it reports over, and never creates a room late', async () => {
+    const listening = app;
+    const booking = await book();
+    /** The meeting.ended events in the outbox, as Slack will hear them. */
+    const told = async () =>
+      (await withTeam(handle.db, T, (tx) => tx.select().from(bookingEvents).where(eq(bookingEvents.meetingId, booking.meetingId))))
+        .filter((e) => e.kind.startsWith('meeting.'))
+        .map((e) => ({ kind: e.kind, bookingId: e.bookingId, payload: e.payload }));
+    const first = await requestToken(booking.id, { k: await linkToken(booking.id) }, listening);
+    const { roomName } = (await first.json()) as { roomName: string };
+    const startedAt = new Date(booking.startsAt.getTime() - 4 * 60_000);
+    // Our record says the call is going (the room-ended callback will be lost).
+    await withTeam(handle.db, T, (tx) => tx.update(meetingRooms).set({ status: 'in-progress', startedAt }).where(eq(meetingRooms.bookingId, booking.id)));
+    const twilioRoom = twilioMock.rooms.get(roomName)!;
+    twilioRoom.status = 'completed';
+    twilioRoom.end_time = new Date(booking.endsAt.getTime() + 5 * 60_000).toISOString();
+    twilioRoom.duration = 39 * 60;
+
+    clock = new Date(booking.endsAt.getTime() + 3 * 3600_000);
+    twilioMock.requests.length = 0;
+    await expectError(await requestToken(booking.id, { k: await linkToken(booking.id, 'U0BEN') }, listening), 410, 'meeting_over');
+    expect(twilioMock.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/Rooms/${roomName}`, `GET /v1/Rooms/${twilioRoom.sid}`]);
+    expect((await roomsOf(booking.id))[0]).toMatchObject({ status: 'completed', durationSeconds: 39 * 60, endedAt: new Date(twilioRoom.end_time) });
+    expect(await told()).toEqual([
+      {
+        kind: 'meeting.ended',
+        bookingId: booking.id,
+        payload: { roomSid: twilioRoom.sid, startedAt: startedAt.toISOString(), endedAt: new Date(twilioRoom.end_time).toISOString(), durationSeconds: 39 * 60 },
+      },
+    ]);
+
+    // Known over now: no more questions to Twilio, and never a POST that would make a new room.
+    twilioMock.requests.length = 0;
+    await expectError(await requestToken(booking.id, { k: await linkToken(booking.id) }, listening), 410, 'meeting_over');
+    expect((await listening.request(`/m/${booking.id}?k=${await linkToken(booking.id)}`)).status).toBe(410);
+    expect(twilioMock.requests).toEqual([]);
+    expect(await told()).toHaveLength(1);
+  });
+
+  it('joins the call still going after the window without creating a room, and refuses when Twilio cannot say', async () => {
+    const booking = await book();
+    const { roomName } = (await (await requestToken(booking.id, { k: await linkToken(booking.id) })).json()) as { roomName: string };
+    clock = new Date(booking.endsAt.getTime() + 2 * 3600_000);
+    twilioMock.requests.length = 0;
+    const late = await requestToken(booking.id, { k: await linkToken(booking.id, 'U0BEN') });
+    expect(late.status).toBe(200);
+    expect(((await late.json()) as { roomName: string }).roomName).toBe(roomName);
+    expect(twilioMock.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/Rooms/${roomName}`]);
+
+    twilioMock.state.failWith = 500;
+    await expectError(await requestToken(booking.id, { k: await linkToken(booking.id, 'U0BEN') }), 410, 'meeting_over');
+    expect((await roomsOf(booking.id))[0]!.status).toBe('pending');
+  });
+
+  it('gives each device of one member its own identity, with the same name', async () => {
+    const booking = await book();
+    const k = await linkToken(booking.id, 'U0BEN');
+    const phone = (await (await requestToken(booking.id, { k, device: 'phone1234' })).json()) as { identity: string; displayName: string; token: string; roomName: string };
+    const laptop = (await (await requestToken(booking.id, { k, device: 'Laptop99' })).json()) as { identity: string; displayName: string; token: string; roomName: string };
+    expect([phone.identity, laptop.identity]).toEqual(['slack:U0BEN:phone1234', 'slack:U0BEN:Laptop99']);
+    expect(phone.displayName).toBe(laptop.displayName);
+    expect(phone.roomName).toBe(laptop.roomName);
+    expect(decodeJwt(laptop.token).grants).toEqual({ identity: 'slack:U0BEN:Laptop99', video: { room: laptop.roomName } });
+    await expectError(await requestToken(booking.id, { k, device: 'no:colons' }), 400, 'invalid_input');
+    await expectError(await requestToken(booking.id, { k, device: 'x'.repeat(17) }), 400, 'invalid_input');
+  });
+
+  it('keeps the people of a meeting moved during its call together in that one room', async () => {
+    const booking = await book();
+    const first = (await (await requestToken(booking.id, { k: await linkToken(booking.id, 'U0ANA') })).json()) as { roomName: string };
+    await withTeam(handle.db, T, (tx) => tx.update(meetingRooms).set({ status: 'in-progress', startedAt: clock }).where(eq(meetingRooms.bookingId, booking.id)));
+    // Moved to April while Ana is in the call.
+    const { booking: moved } = await rescheduleBooking(handle.db, T, { bookingId: booking.id, start: '2027-04-05T15:00:00Z', actorId: 'U0ANA' }, { now: bookedAt });
+    clock = new Date(booking.startsAt.getTime() + 5 * 60_000);
+    twilioMock.requests.length = 0;
+    // Ben's link (of the first booking) and a guest's link of the moved booking both reach Ana's room, and no new one is made.
+    const ben = await requestToken(booking.id, { k: await linkToken(booking.id, 'U0BEN') });
+    expect(ben.status).toBe(200);
+    expect(((await ben.json()) as { roomName: string }).roomName).toBe(first.roomName);
+    const guestK = new URL(await guestJoinUrl(config, { teamId: T, bookingId: moved.id })).searchParams.get('k')!;
+    const guest = await requestToken(moved.id, { k: guestK, name: 'Dana' });
+    expect(((await guest.json()) as { roomName: string }).roomName).toBe(first.roomName);
+    expect(twilioMock.requests.filter((r) => r.method === 'POST')).toEqual([]);
+
+    // Once that call is over, the moved meeting's link waits for its new time, then opens the same room name again.
+    twilioMock.rooms.get(first.roomName)!.status = 'completed';
+    await expectError(await requestToken(moved.id, { k: guestK, name: 'Dana' }), 409, 'meeting_not_open');
+    clock = new Date(moved.startsAt.getTime() - 60_000);
+    const later = await requestToken(moved.id, { k: guestK, name: 'Dana' });
+    expect(((await later.json()) as { roomName: string }).roomName).toBe(first.roomName);
+    expect(await roomsOf(moved.id)).toEqual([]);
+    expect(await roomsOf(booking.id)).toMatchObject([{ status: 'pending', providerRoomId: twilioMock.rooms.get(first.roomName)!.sid }]);
+  });
+
   it('asks Twilio whether the call is still going when no status callback ever reached us', async () => {
     const booking = await book();
     clock = new Date(booking.startsAt.getTime() - 60_000);
@@ -302,7 +397,7 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/token on %s', 
   it('keeps the links of a rescheduled meeting, for its new time and room', async () => {
     const booking = await book();
     const k = await linkToken(booking.id, 'U0BEN');
-    const newStart = new Date(booking.startsAt.getTime() + 7 * 24 * 3600_000);
+    const newStart = new Date('2027-04-06T15:00:00Z');
     const { booking: moved } = await rescheduleBooking(handle.db, T, { bookingId: booking.id, start: newStart.toISOString(), actorId: 'U0ANA' }, { now: bookedAt });
     clock = new Date(booking.startsAt.getTime() - 5 * 60_000);
     const early = await expectError(await requestToken(booking.id, { k }), 409, 'meeting_not_open');
@@ -311,9 +406,10 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/token on %s', 
     clock = new Date(newStart.getTime() - 60_000);
     const response = await requestToken(booking.id, { k });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { roomName: string }).roomName).toBe(`mfs_${T}_${moved.id}`);
-    expect(await roomsOf(moved.id)).toHaveLength(1);
-    expect(await roomsOf(booking.id)).toEqual([]);
+    // The room belongs to the meeting: named after its first booking, whichever booking holds it now.
+    expect(((await response.json()) as { roomName: string }).roomName).toBe(`mfs_${T}_${booking.id}`);
+    expect(await roomsOf(booking.id)).toHaveLength(1);
+    expect(await roomsOf(moved.id)).toEqual([]);
     // The new booking's own path with the old link is another booking as far as the link goes.
     await expectError(await requestToken(moved.id, { k }), 403, 'link_wrong_booking');
   });

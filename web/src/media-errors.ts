@@ -36,3 +36,14 @@ export function describeConnectError(error: unknown): string {
   }
   return `The call could not be joined${error instanceof Error && error.message ? `: ${error.message}` : '.'} Try again in a moment.`;
 }
+
+/**
+ * Whether a lost connection is worth a fresh token and a new connect: the signaling or media
+ * connection failed, or the access token expired or was refused while reconnecting.
+ */
+export function isRecoverable(error: unknown): boolean {
+  const code = (error as { code?: number } | null)?.code;
+  const name = (error as { name?: string } | null)?.name ?? '';
+  if (code === undefined) return /Signaling|MediaConnection|Network/.test(name);
+  return (code >= 20101 && code <= 20107) || (code >= 53000 && code <= 53002) || code === 53405 || code === 53407;
+}
