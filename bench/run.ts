@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   http: async () => (await import('./http.js')).benchHttp(),
   contention: async () => (await import('./contention.js')).benchContention(),
   slack: async () => (await import('./slack.js')).benchSlack(),
+  calendars: async () => (await import('./calendars.js')).benchCalendars(),
   'call-page': async () => (await import('./call-page.js')).benchCallPage(),
   start: async () => (await import('./start.js')).benchStart(),
   'booking-page': async () => (await import('./booking-page.js')).benchBookingPage(),

@@ -2,11 +2,13 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, type RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { createApp } from '../src/app.js';
-import type { Config } from '../src/config.js';
+import type { CalendarsConfig, Config } from '../src/config.js';
+import type { Database } from '../src/db/client.js';
 import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { startEvents } from '../src/events/index.js';
 import { DEFAULT_BENCH_DATABASE_URL, scratchPostgres, summarize } from './stats.js';
 
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 50);
@@ -33,7 +35,25 @@ interface SlackFigures {
  * Postgres at DATABASE_URL (or the local server) in a scratch database; PGlite when
  * BENCH_DB=pglite or no Postgres answers.
  */
-export async function benchSlack(): Promise<Record<string, SlackFigures | string>> {
+export interface SlackBenchOptions {
+  /** People's calendars (bench/calendars.ts): the configuration, msw handlers for the providers, and a set-up step. */
+  calendars?: CalendarsConfig;
+  handlers?: RequestHandler[];
+  /** Runs before the first round, with every person the rounds will use (organizers and partners). */
+  prepare?: (db: Database, config: Config, people: string[]) => Promise<void>;
+}
+
+/** The organizer and partner ids of every round, as the rounds name them. */
+export function benchPeople(): string[] {
+  const out: string[] = [];
+  for (let round = 0; round <= ROUNDS; round++) for (let i = 0; i < IN_FLIGHT; i++) out.push(`U0R${round}O${i}`, `U0R${round}P${i}`);
+  return out;
+}
+
+export const BENCH_TEAM = TEAM;
+export const BENCH_NOW = NOW;
+
+export async function benchSlack(options: SlackBenchOptions = {}): Promise<Record<string, SlackFigures | string>> {
   const { handle, drop, kind } = await openBenchDatabase();
   const sent = new Map<string, number>();
   const opened: number[] = [];
@@ -85,6 +105,7 @@ export async function benchSlack(): Promise<Record<string, SlackFigures | string
           return HttpResponse.json({ ok: true });
       }
     }),
+    ...(options.handlers ?? []),
   );
   mock.listen({ onUnhandledRequest: 'bypass' });
 
@@ -96,8 +117,13 @@ export async function benchSlack(): Promise<Record<string, SlackFigures | string
     slack: { botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: SLACK_API },
     twilio: { apiUrl: 'https://video.twilio.bench' },
     email: {},
+    calendars: options.calendars,
   };
-  const app = createApp({ db: handle.db, dbKind: handle.kind, config, now: () => NOW });
+  await options.prepare?.(handle.db, config, benchPeople());
+  const deps = { db: handle.db, dbKind: handle.kind, config, now: () => NOW };
+  const app = createApp(deps);
+  // As main.ts does: the meeting is posted by the booking events' Slack handler.
+  const events = await startEvents(deps, handle, { pollMs: 50 });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
@@ -161,6 +187,7 @@ export async function benchSlack(): Promise<Record<string, SlackFigures | string
     await waitUntil(() => performance.now() - lastCall > 500, 'quiet');
   } finally {
     server.close();
+    await events.stop();
     mock.close();
     await handle.close();
     await drop?.();

@@ -36,6 +36,14 @@ const envSchema = z.object({
       .refine((v) => parseMailbox(v) !== undefined, { error: 'MAIL_FROM must be an address such as "Meetings <meet@example.com>" or meet@example.com' })
       .optional(),
   ),
+  SECRETS_KEY: optional.pipe(
+    z.string().min(32, { error: 'SECRETS_KEY must be at least 32 characters (for example the output of `openssl rand -base64 32`)' }).optional(),
+  ),
+  GOOGLE_CLIENT_ID: optional,
+  GOOGLE_CLIENT_SECRET: optional,
+  MICROSOFT_CLIENT_ID: optional,
+  MICROSOFT_CLIENT_SECRET: optional,
+  MICROSOFT_TENANT: z.string().trim().default('common'),
 });
 
 export interface Config {
@@ -63,6 +71,18 @@ export interface Config {
     /** The From of every email: an address, or "Name <address>". */
     from?: string;
   };
+  /** People's own calendars; absent (as in most tests) means calendars cannot be connected. */
+  calendars?: CalendarsConfig;
+}
+
+export interface CalendarsConfig {
+  /**
+   * Encrypts stored calendar credentials and tokens. Several keys, comma separated, rotate: the
+   * first encrypts, any of them decrypts. Unset: calendars cannot be connected or read.
+   */
+  secretsKey?: string;
+  google?: { clientId: string; clientSecret: string };
+  microsoft?: { clientId: string; clientSecret: string; tenant: string };
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +111,14 @@ export async function loadConfig(env: Record<string, string | undefined> = proce
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
     },
     email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    calendars: {
+      secretsKey: e.SECRETS_KEY,
+      google: e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET } : undefined,
+      microsoft:
+        e.MICROSOFT_CLIENT_ID && e.MICROSOFT_CLIENT_SECRET
+          ? { clientId: e.MICROSOFT_CLIENT_ID, clientSecret: e.MICROSOFT_CLIENT_SECRET, tenant: e.MICROSOFT_TENANT || 'common' }
+          : undefined,
+    },
   };
 }
 
@@ -137,6 +165,13 @@ export function describeMissing(config: Config): string[] {
   if (!emailConfigured(config)) {
     const missing = [config.email.smtpUrl ? undefined : 'SMTP_URL', config.email.from ? undefined : 'MAIL_FROM'].filter(Boolean).join(' and ');
     lines.push(`Email: not configured, set ${missing}; guests see their links only on the confirmation page`);
+  }
+  const calendars = config.calendars;
+  if (!calendars?.secretsKey) {
+    lines.push('Calendars: not configured, set SECRETS_KEY (32+ random characters) so people can connect their calendars');
+  } else {
+    const oauth = [!calendars.google && 'Google (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)', !calendars.microsoft && 'Microsoft 365 (MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET)'].filter(Boolean);
+    if (oauth.length) lines.push(`Calendars: CalDAV and iCal feeds only; to offer ${oauth.join(' and ')}, set their OAuth client`);
   }
   return lines;
 }

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { ConfigError, describeMissing, loadConfig, pgliteDir, prepareDataDir } from './config.js';
 import { openDatabase } from './db/client.js';
 import { DataDirectoryLockedError } from './db/directory-lock.js';
+import { CalendarRefresher } from './calendars/refresher.js';
+import { calendarsOf } from './calendars/service.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -30,6 +32,9 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   // Booking events (from every surface and every process) reach Slack and the other consumers.
   const events = await startEvents(deps, database);
+  // People's calendars that are in use are read again before their busy time goes stale.
+  const calendarRefresher = new CalendarRefresher(calendarsOf(deps));
+  calendarRefresher.start();
   let socketMode: import('./slack/index.js').SlackApp | undefined;
   if (slack && config.slack.appToken) {
     console.log(`Slack: connecting over Socket Mode (SLACK_APP_TOKEN) to ${config.slack.apiUrl}; retries until Slack answers`);
@@ -52,6 +57,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: shutting down`);
     server.close();
     await events.stop();
+    await calendarRefresher.stop();
     await socketMode?.bolt.stop();
     await database.close();
     process.exit(0);

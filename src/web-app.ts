@@ -4,6 +4,7 @@ import { apiDocsRoutes } from './api/docs.js';
 import { onApiError, onApiNotFound, requestIdMiddleware } from './api/errors.js';
 import { limitBody } from './api/body-limit.js';
 import { MAX_BODY_BYTES, MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocument } from './api/index.js';
+import { calendarPages } from './calendars/pages.js';
 import { checkDatabase } from './db/health.js';
 import { homePage } from './pages/home.js';
 import { publicPages } from './public/pages.js';
@@ -39,6 +40,7 @@ export function createWebApp(deps: AppDeps, options: WebAppOptions = {}): Hono {
 
   options.beforePages?.(app);
   app.route('/book', publicPages(deps));
+  app.route('/calendars', calendarPages(deps));
   app.route('/', homePage(deps, { slackSetupPath: options.slackSetupPath }));
   app.route('/', videoPages(deps));
   return app;

@@ -25,6 +25,12 @@ export interface WorkerEnv {
   TWILIO_API_URL?: string;
   SMTP_URL?: string;
   MAIL_FROM?: string;
+  SECRETS_KEY?: string;
+  GOOGLE_CLIENT_ID?: string;
+  GOOGLE_CLIENT_SECRET?: string;
+  MICROSOFT_CLIENT_ID?: string;
+  MICROSOFT_CLIENT_SECRET?: string;
+  MICROSOFT_TENANT?: string;
 }
 
 const ASSET_PATH = /^\/assets\/([\w.-]+)$/;
@@ -52,6 +58,12 @@ export default {
       // The Worker sends no email (the Node process does); these only tell its pages whether guests get any.
       SMTP_URL: env.SMTP_URL,
       MAIL_FROM: env.MAIL_FROM,
+      SECRETS_KEY: env.SECRETS_KEY,
+      GOOGLE_CLIENT_ID: env.GOOGLE_CLIENT_ID,
+      GOOGLE_CLIENT_SECRET: env.GOOGLE_CLIENT_SECRET,
+      MICROSOFT_CLIENT_ID: env.MICROSOFT_CLIENT_ID,
+      MICROSOFT_CLIENT_SECRET: env.MICROSOFT_CLIENT_SECRET,
+      MICROSOFT_TENANT: env.MICROSOFT_TENANT,
       DATA_DIR: '/tmp',
     });
     const client = postgres(env.HYPERDRIVE.connectionString, { max: 5, fetch_types: false, onnotice: () => {} });

@@ -5,6 +5,7 @@ import type { OpenApiDocument } from './docs.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { bookingLinksRoutes } from './routes/booking-links.js';
 import { bookingsRoutes } from './routes/bookings.js';
+import { calendarRoutes } from './routes/calendars.js';
 import { eventsRoutes } from './routes/events.js';
 import { meetingTypesRoutes } from './routes/meeting-types.js';
 import { roomsRoutes } from './routes/rooms.js';
@@ -26,6 +27,7 @@ export function createMeetingsApi(deps: AppDeps): OpenAPIHono<any> {
   api.route('/booking-links', bookingLinksRoutes(deps));
   api.route('/rooms', roomsRoutes(deps));
   api.route('/events', eventsRoutes(deps));
+  api.route('/people', calendarRoutes(deps));
   return api;
 }
 

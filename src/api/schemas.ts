@@ -123,6 +123,17 @@ export const SlotList = z
     fromUtc: IsoUtc,
     toUtc: IsoUtc,
     slots: z.array(Slot),
+    unreadCalendars: z
+      .array(
+        z.object({
+          personId: z.string(),
+          calendarId: z.uuid(),
+          calendar: z.string().meta({ description: 'The calendar\'s name' }),
+          provider: z.enum(['caldav', 'ical', 'google', 'microsoft']),
+          reason: z.string().meta({ description: 'Why it could not be read (or that it is still being read)' }),
+        }),
+      )
+      .meta({ description: 'Connected calendars whose current busy time is not in this answer (their busy time as last read is)' }),
   })
   .openapi('SlotList');
 

@@ -96,6 +96,27 @@ export interface FindSlotsInput {
   /** all: every host free; any: at least one (each slot names who). */
   mode?: 'all' | 'any';
   now?: Date;
+  /** Busy time from the hosts' own calendars, read before the transaction (src/calendars). */
+  external?: ReadonlyMap<string, readonly BusyInterval[]>;
+}
+
+/**
+ * The hosts' inputs with busy time from their calendars joined to their bookings; with a window,
+ * only the calendar events near it (the same margin as loadBusy), so a day's slots do not sort
+ * two months of events.
+ */
+export function withExternalBusy<H extends HostAvailabilityInput>(
+  hosts: H[],
+  external: ReadonlyMap<string, readonly BusyInterval[]> | undefined,
+  window?: { from: Date; to: Date },
+): H[] {
+  if (!external?.size) return hosts;
+  const lo = window ? window.from.getTime() - 2 * DAY_MS : -Infinity;
+  const hi = window ? window.to.getTime() + 2 * DAY_MS : Infinity;
+  return hosts.map((h) => {
+    const more = external.get(h.schedule.hostId)?.filter((b) => b.end.getTime() > lo && b.start.getTime() < hi);
+    return more?.length ? { ...h, busy: [...h.busy, ...more] } : h;
+  });
 }
 
 export async function findSlots(tx: Tx, input: FindSlotsInput): Promise<{ meetingType: MeetingType; slots: Slot[] }> {
@@ -107,7 +128,7 @@ export async function findSlots(tx: Tx, input: FindSlotsInput): Promise<{ meetin
     throw new InvalidInputError(`The window may span at most ${MAX_SLOT_WINDOW_DAYS} days`, 'to');
   }
   const meetingType = await getMeetingType(tx, input.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' });
-  const hosts = await loadHostInputs(tx, input.hostIds, input.from, input.to);
+  const hosts = withExternalBusy(await loadHostInputs(tx, input.hostIds, input.from, input.to), input.external, input);
   const query: SlotQuery = { ...slotRulesOf(meetingType), now: input.now ?? new Date(), from: input.from, to: input.to };
   const slots = input.mode === 'any' ? computeSlotsAnyFree(hosts, query) : computeSlotsAllFree(hosts, query);
   return { meetingType, slots };

@@ -58,6 +58,8 @@ export interface Collision {
   bookingId: string | null;
   start: Date;
   end: Date;
+  /** An event in the host's own calendar, not a booking. */
+  inOwnCalendar?: boolean;
 }
 
 /**
@@ -76,7 +78,10 @@ export class SlotTakenError extends BookingError {
 function describeCollisions(collisions: Collision[]): string {
   if (collisions.length === 0) return 'The slot was just taken by another booking';
   const parts = collisions.map(
-    (c) => `${c.hostId} is booked ${c.start.toISOString()}–${c.end.toISOString()}${c.bookingId ? ` (booking ${c.bookingId})` : ''}`,
+    (c) =>
+      c.inOwnCalendar
+        ? `${c.hostId} is busy in their own calendar ${c.start.toISOString()}–${c.end.toISOString()}`
+        : `${c.hostId} is booked ${c.start.toISOString()}–${c.end.toISOString()}${c.bookingId ? ` (booking ${c.bookingId})` : ''}`,
   );
   return `The slot is taken: ${parts.join('; ')}`;
 }

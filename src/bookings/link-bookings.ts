@@ -2,7 +2,7 @@ import type { Slot } from '../core/availability/index.js';
 import type { Database } from '../db/client.js';
 import type { BookingAnswer } from '../db/schema.js';
 import { withTeam, type Tx } from '../db/tenant.js';
-import { findSlots } from './availability.js';
+import { findSlots, type FindSlotsInput } from './availability.js';
 import type { BookingLink } from './booking-links.js';
 import { getMeetingType } from './meeting-types.js';
 import { createBooking, createRoundRobinBooking, type Clock, type CreateBookingResult } from './service.js';
@@ -39,8 +39,18 @@ export async function bookThroughLink(db: Database, teamId: string, link: Bookin
   return createBooking(db, teamId, { ...common, organizerId: organizerId!, hostIds }, clock);
 }
 
-/** The link's free times in [from, to): every host free, or (round robin) any one of them. Who is free is not said. */
-export async function linkSlots(tx: Tx, link: Pick<BookingLink, 'meetingTypeId' | 'hostIds' | 'mode'>, from: Date, to: Date, now: Date): Promise<Slot[]> {
-  const { slots } = await findSlots(tx, { meetingTypeId: link.meetingTypeId, hostIds: link.hostIds, from, to, mode: link.mode === 'any' ? 'any' : 'all', now });
+/**
+ * The link's free times in [from, to): every host free, or (round robin) any one of them, with
+ * the hosts' calendars' busy time (read before the transaction). Who is free is not said.
+ */
+export async function linkSlots(
+  tx: Tx,
+  link: Pick<BookingLink, 'meetingTypeId' | 'hostIds' | 'mode'>,
+  from: Date,
+  to: Date,
+  now: Date,
+  external?: FindSlotsInput['external'],
+): Promise<Slot[]> {
+  const { slots } = await findSlots(tx, { meetingTypeId: link.meetingTypeId, hostIds: link.hostIds, from, to, mode: link.mode === 'any' ? 'any' : 'all', now, external });
   return slots;
 }

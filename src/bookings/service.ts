@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gte, gt, inArray, lt, or, sql, exists } from 'drizzle-orm';
-import { checkSlot, computeSlotsAllFree, computeSlotsAnyFree, startGridMinutes, type HostAvailabilityInput, type HostSchedule, type Slot, type UnavailableReason } from '../core/availability/index.js';
+import type { ExternalBusySource } from '../calendars/service.js';
+import { checkSlot, computeSlotsAllFree, computeSlotsAnyFree, startGridMinutes, type BusyInterval, type HostAvailabilityInput, type HostSchedule, type Slot, type UnavailableReason } from '../core/availability/index.js';
 import {
   cancelBookingSchema,
   createBookingSchema,
@@ -19,7 +20,7 @@ import { bookings, idempotencyKeys, meetingParticipants, type BookingAnswer } fr
 import { DatabaseBusyError, isTransient } from '../db/errors.js';
 import { lockKeys, withTeam, type Tx } from '../db/tenant.js';
 import { recordEvent } from '../events/outbox.js';
-import { loadBusy, loadHostInputs, slotRulesOf, type BookedInterval } from './availability.js';
+import { loadBusy, loadHostInputs, slotRulesOf, withExternalBusy } from './availability.js';
 import { loadBooking, loadBookings, toBooking, type Booking, type BookingRow } from './booking-view.js';
 import {
   BookingCancelledError,
@@ -34,12 +35,29 @@ import {
   type Collision,
 } from './errors.js';
 
-type HostInput = HostAvailabilityInput & { busy: BookedInterval[] };
+/** Busy time of a host: bookings (with their id) and events in the host's own calendars (`external`). */
+type HostInput = HostAvailabilityInput & { busy: (BusyInterval & { bookingId?: string })[] };
+type ExternalMap = ReadonlyMap<string, readonly BusyInterval[]>;
 import { getMeetingType, type MeetingType } from './meeting-types.js';
 import { parseInput } from './validate.js';
 
 export interface Clock {
   now?: Date;
+  /**
+   * The hosts' own calendars: their busy time is read (from the cache when fresh, else asked with
+   * a short timeout) before the transaction, never while it holds a connection or a lock.
+   */
+  calendars?: ExternalBusySource;
+}
+
+/** At booking time a calendar read longer ago than this is asked again, waiting at most BOOKING_CALENDAR_WAIT_MS. */
+export const BOOKING_CALENDAR_MAX_AGE_MS = 30_000;
+export const BOOKING_CALENDAR_WAIT_MS = 1_500;
+
+async function externalBusyFor(clock: Clock, teamId: string, hostIds: string[], [from, to]: [Date, Date]): Promise<ExternalMap | undefined> {
+  if (!clock.calendars) return undefined;
+  const answer = await clock.calendars.busyFor(teamId, hostIds, from, to, { waitMs: BOOKING_CALENDAR_WAIT_MS, maxAgeMs: BOOKING_CALENDAR_MAX_AGE_MS });
+  return answer.busy;
 }
 
 export interface CreateBookingResult {
@@ -82,6 +100,7 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
   const requestHash = await hashRequest({ ...data, idempotencyKey: undefined });
   const hostIds = [...new Set([data.organizerId, ...data.hostIds])];
   const progress: WriteProgress = { stage: 'read' };
+  const external = await externalBusyFor(clock, teamId, hostIds, busyWindow(data.start, now));
   try {
     return await inWriteTransaction(db, teamId, async (tx) => {
       progress.stage = 'read';
@@ -96,7 +115,8 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
       ]);
       const booking = await insertBooking(tx, teamId, progress, {
         type,
-        hosts,
+        hosts: withExternalBusy(hosts, external),
+        external,
         start: data.start,
         now,
         organizerId: data.organizerId,
@@ -146,6 +166,7 @@ export async function createRoundRobinBooking(db: Database, teamId: string, inpu
   const requestHash = await hashRequest({ ...data, idempotencyKey: undefined });
   const candidateIds = [...new Set(data.candidateIds)];
   const progress: WriteProgress = { stage: 'read' };
+  const external = await externalBusyFor(clock, teamId, candidateIds, busyWindow(data.start, now));
   try {
     return await inWriteTransaction(db, teamId, async (tx) => {
       progress.stage = 'read';
@@ -154,10 +175,11 @@ export async function createRoundRobinBooking(db: Database, teamId: string, inpu
         if (replay) return { booking: replay, replayed: true };
       }
       const window = busyWindow(data.start, now);
-      const [type, unlocked] = await Promise.all([
+      const [type, read] = await Promise.all([
         getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' }),
         loadHostInputs(tx, candidateIds, ...window),
       ]);
+      const unlocked = withExternalBusy(read, external);
       if (data.start < now) throw new PastTimeError(data.start);
       // Nobody free even before locking: answer at once, with the next times anyone is free.
       freeCandidates(unlocked, type, data.start, now);
@@ -166,7 +188,10 @@ export async function createRoundRobinBooking(db: Database, teamId: string, inpu
         return { booking: (await findReplay(tx, data.idempotencyKey, requestHash))!, replayed: true };
       }
       const busy = await loadBusy(tx, candidateIds, ...window);
-      const hosts = unlocked.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] }));
+      const hosts = withExternalBusy(
+        read.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] })),
+        external,
+      );
       const free = freeCandidates(hosts, type, data.start, now);
       const counts = await linkBookingCounts(tx, data.bookingLinkId, free.map((h) => h.schedule.hostId), data.start);
       const chosen = free.reduce((best, h) => ((counts.get(h.schedule.hostId) ?? 0) < (counts.get(best.schedule.hostId) ?? 0) ? h : best));
@@ -263,6 +288,10 @@ export async function rescheduleBooking(
   let hostIds: string[] = [];
   let meetingTypeId: string | undefined;
   const progress: WriteProgress = { stage: 'read' };
+  // The people are known from the booking; their calendars are read before the transaction.
+  const external = clock.calendars
+    ? await externalBusyFor(clock, teamId, hostsOf(await getBooking(db, teamId, data.bookingId)), busyWindow(data.start, now))
+    : undefined;
   try {
     return await inWriteTransaction(db, teamId, async (tx) => {
       progress.stage = 'read';
@@ -297,6 +326,7 @@ export async function rescheduleBooking(
         answers: locked.answers,
         previous: locked,
         locked: true,
+        external,
         idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
       });
       if (!booking) throw new Error('unreachable: a locked reschedule has no concurrent twin');
@@ -457,6 +487,8 @@ interface NewBooking {
   locked?: boolean;
   /** The hosts' hours and busy time over busyWindow(), when already read. */
   hosts?: HostInput[];
+  /** Busy time from the hosts' own calendars, joined to their bookings at every check. */
+  external?: ExternalMap;
   idempotency?: { key: string; requestHash: string };
 }
 
@@ -468,14 +500,14 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
   if (b.start < b.now) throw new PastTimeError(b.start);
   const end = new Date(b.start.getTime() + b.type.durationMinutes * MINUTE_MS);
   const window = busyWindow(b.start, b.now);
-  let hosts = b.hosts ?? (await loadHostInputs(tx, b.hostIds, ...window));
+  let hosts: HostInput[] = b.hosts ?? withExternalBusy(await loadHostInputs(tx, b.hostIds, ...window), b.external);
   if (!b.locked) {
     // Most losers of a race stop here, before queueing on the hosts' locks.
     checkHosts(hosts, b, end);
     await lockKeys(tx, b.hostIds.map((id) => hostLockKey(teamId, id)));
     if (b.idempotency && (await idempotencyKeyTaken(tx, b.idempotency.key))) return undefined;
     const busy = await loadBusy(tx, b.hostIds, ...window);
-    hosts = hosts.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] }));
+    hosts = withExternalBusy(hosts.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] })), b.external);
   }
   checkHosts(hosts, b, end);
 
@@ -601,12 +633,12 @@ async function releaseBooking(tx: Tx, id: string, by: { reason: string | null; a
   await tx.update(meetingParticipants).set({ holdsTime: false }).where(eq(meetingParticipants.bookingId, id));
 }
 
-function collisionsOf(hostId: string, busy: { bookingId: string; start: Date; end: Date; bufferBeforeMinutes?: number; bufferAfterMinutes?: number }[], start: Date, end: Date, type: MeetingType): Collision[] {
+function collisionsOf(hostId: string, busy: (BusyInterval & { bookingId?: string })[], start: Date, end: Date, type: MeetingType): Collision[] {
   const lo = start.getTime() - type.bufferBeforeMinutes * MINUTE_MS;
   const hi = end.getTime() + type.bufferAfterMinutes * MINUTE_MS;
   return busy
     .filter((b) => b.start.getTime() - (b.bufferBeforeMinutes ?? 0) * MINUTE_MS < hi && b.end.getTime() + (b.bufferAfterMinutes ?? 0) * MINUTE_MS > lo)
-    .map((b) => ({ hostId, bookingId: b.bookingId, start: b.start, end: b.end }));
+    .map((b) => ({ hostId, bookingId: b.bookingId ?? null, start: b.start, end: b.end, ...(b.external ? { inOwnCalendar: true } : {}) }));
 }
 
 function describeReason(reason: UnavailableReason, host: HostSchedule, type: MeetingType): string {
@@ -664,6 +696,10 @@ async function findReplay(tx: Tx, key: string, requestHash: string): Promise<Boo
   if (!row) return undefined;
   if (row.requestHash !== requestHash) throw new IdempotencyMismatchError(key);
   return loadBooking(tx, row.bookingId);
+}
+
+function hostsOf(booking: Booking): string[] {
+  return booking.participants.filter((p) => p.role !== 'guest' && p.slackUserId).map((p) => p.slackUserId!);
 }
 
 function defaultTitle(type: MeetingType): string {

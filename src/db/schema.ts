@@ -488,6 +488,116 @@ export const guestReminders = pgTable(
   ],
 );
 
+export const calendarProvider = pgEnum('calendar_provider', ['caldav', 'ical', 'google', 'microsoft']);
+
+/** Not secret: what is shown and how to reach the account (the secret part is encrypted in `secret`). */
+export interface CalendarAccountSettings {
+  /** CalDAV: the server (or the calendar home) the person gave. */
+  serverUrl?: string;
+  /** CalDAV user name; Google/Microsoft: the account's address. */
+  username?: string;
+  /** OAuth: the scopes granted. */
+  scope?: string;
+}
+
+/** A busy time as read from a calendar (the cache): ISO instants, and whether it is an all-day event. */
+export interface CachedBusy {
+  start: string;
+  end: string;
+  allDay?: boolean;
+}
+
+/**
+ * A person's connected calendar account: a CalDAV account, an iCal feed, or a Google or Microsoft
+ * account over OAuth. `secret` holds the password, the feed's secret address or the OAuth tokens,
+ * encrypted with SECRETS_KEY (see src/calendars/secrets.ts).
+ */
+export const calendarAccounts = pgTable(
+  'calendar_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    slackUserId: text('slack_user_id').notNull(),
+    provider: calendarProvider('provider').notNull(),
+    label: text('label').notNull(),
+    secret: text('secret').notNull(),
+    settings: jsonb('settings').$type<CalendarAccountSettings>().notNull().default({}),
+    /** ok, or why it cannot be read: error (it may pass), reconnect (access was revoked or expired). */
+    status: text('status').notNull().default('ok'),
+    lastError: text('last_error'),
+    lastReadAt: timestamp('last_read_at', { withTimezone: true }),
+    /** Last time its busy time was needed; the background refresher keeps recently wanted accounts fresh. */
+    wantedAt: timestamp('wanted_at', { withTimezone: true }),
+    /** A process reading it holds it until then (several processes share the refreshing). */
+    refreshingUntil: timestamp('refreshing_until', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('calendar_accounts_person_idx').on(t.teamId, t.slackUserId),
+    index('calendar_accounts_wanted_idx').on(t.wantedAt),
+    foreignKey({ columns: [t.teamId, t.slackUserId], foreignColumns: [users.teamId, users.slackUserId] }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * One calendar of an account, the person's choices for it, and its busy time as last read (the
+ * cache: `busy` over [busy_from, busy_to), read at `read_at`).
+ */
+export const calendars = pgTable(
+  'calendars',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    slackUserId: text('slack_user_id').notNull(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => calendarAccounts.id, { onDelete: 'cascade' }),
+    /** The provider's id: a CalDAV collection URL, a Google calendar id, "schedule" (Microsoft), "feed". */
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    timeZone: text('time_zone'),
+    countsAsBusy: boolean('counts_as_busy').notNull().default(true),
+    allDayBusy: boolean('all_day_busy').notNull().default(true),
+    canWrite: boolean('can_write').notNull().default(false),
+    /** Bookings are added to this calendar (at most one per person). */
+    writeBookings: boolean('write_bookings').notNull().default(false),
+    busy: jsonb('busy').$type<CachedBusy[]>(),
+    busyFrom: timestamp('busy_from', { withTimezone: true }),
+    busyTo: timestamp('busy_to', { withTimezone: true }),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    readError: text('read_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('calendars_account_external_key').on(t.accountId, t.externalId),
+    index('calendars_person_idx').on(t.teamId, t.slackUserId),
+    uniqueIndex('calendars_write_bookings_key').on(t.teamId, t.slackUserId).where(sql`${t.writeBookings}`),
+  ],
+);
+
+/** A meeting written into a person's calendar: where (the provider's id of the event), and at which time. */
+export const calendarWrites = pgTable(
+  'calendar_writes',
+  {
+    teamId: text('team_id').notNull(),
+    calendarId: uuid('calendar_id')
+      .notNull()
+      .references(() => calendars.id, { onDelete: 'cascade' }),
+    meetingId: uuid('meeting_id').notNull(),
+    slackUserId: text('slack_user_id').notNull(),
+    externalId: text('external_id').notNull(),
+    etag: text('etag'),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    sequence: integer('sequence').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.calendarId, t.meetingId] }), index('calendar_writes_person_idx').on(t.teamId, t.slackUserId, t.startsAt)],
+);
+
 export const tenantTables = [
   'teams',
   'users',
@@ -508,4 +618,7 @@ export const tenantTables = [
   'guest_reminders',
   'booking_links',
   'rate_limit_hits',
+  'calendar_accounts',
+  'calendars',
+  'calendar_writes',
 ] as const;

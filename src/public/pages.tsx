@@ -23,7 +23,8 @@ import {
   type Booking,
   type BookingLink,
 } from '../bookings/index.js';
-import { MAX_SLOT_WINDOW_DAYS } from '../bookings/availability.js';
+import { MAX_SLOT_WINDOW_DAYS, type FindSlotsInput } from '../bookings/availability.js';
+import { calendarsOf } from '../calendars/service.js';
 import { isValidTimeZone, timeZoneSchema } from '../core/availability/index.js';
 import { SLUG_MAX, SLUG_PATTERN } from '../core/bookings/links.js';
 import { HONEYPOT_FIELD, bookingFormSchema, fieldErrors } from '../core/bookings/public-form.js';
@@ -43,6 +44,8 @@ import { DEFAULT_PUBLIC_RATE_LIMITS, databaseRateLimit, rateLimitKey } from './r
 const DAY_MS = 86_400_000;
 /** Free times sent with the page itself: enough for this month and the next weeks in any zone. */
 const INITIAL_DAYS = 42;
+/** How long a page waits for a host's calendar being read before showing times with what was last read. */
+const PAGE_CALENDAR_WAIT_MS = 300;
 
 const pageHeaders = {
   'cache-control': 'no-store',
@@ -175,9 +178,10 @@ export function publicPages(deps: AppDeps): Hono {
     if (booking.status !== 'confirmed' || booking.endsAt <= now()) return c.redirect(`/book/manage/${c.req.param('token')}`, 303);
     const hostIds = hostIdsOf(booking);
     const token = c.req.param('token');
+    const external = await calendarBusy(claims.teamId, hostIds, now(), initialEnd(now()));
     const data = await withTeam(deps.db, claims.teamId, async (tx) => {
       const link = { meetingTypeId: booking.meetingTypeId, hostIds, mode: 'all' as const };
-      return pageData(tx, link, {
+      return pageData(tx, link, external, {
         mode: 'reschedule',
         title: booking.title,
         slotsUrl: `/book/manage/${token}/slots`,
@@ -209,7 +213,7 @@ export function publicPages(deps: AppDeps): Hono {
     if (booking.status !== 'confirmed') return publicError(c, 410, 'cancelled', 'This meeting was cancelled, so it cannot be moved.');
     const idempotencyKey = `manage:${claims.meetingId}:${body.idempotencyKey}`;
     try {
-      await rescheduleBooking(deps.db, claims.teamId, { bookingId: booking.id, start, actorId: guestActor(guest), idempotencyKey }, { now: now() });
+      await rescheduleBooking(deps.db, claims.teamId, { bookingId: booking.id, start, actorId: guestActor(guest), idempotencyKey }, { now: now(), calendars: calendarsOf(deps) });
     } catch (error) {
       // A repeated submit after the first one moved it: the meeting already stands at that time.
       const current = error instanceof IdempotencyMismatchError ? await getCurrentBooking(deps.db, claims.teamId, claims.meetingId) : undefined;
@@ -237,10 +241,11 @@ export function publicPages(deps: AppDeps): Hono {
     const found = await linkTarget(c);
     if (found instanceof Response) return found;
     const { teamId, link } = found;
+    const external = await calendarBusy(teamId, link.hostIds, now(), initialEnd(now()));
     const loaded = await withTeam(deps.db, teamId, async (tx) => {
       const type = await getMeetingType(tx, link.meetingTypeId, { activeOnly: true });
       const people = await getPeople(tx, link.hostIds);
-      const data = await pageData(tx, link, {
+      const data = await pageData(tx, link, external, {
         mode: 'book',
         title: link.title ?? type.name,
         slotsUrl: `/book/${teamId}/${link.slug}/slots`,
@@ -297,7 +302,7 @@ export function publicPages(deps: AppDeps): Hono {
           answers,
           idempotencyKey: `web:${link.id}:${body.data.idempotencyKey}`,
         },
-        { now: now() },
+        { now: now(), calendars: calendarsOf(deps) },
       );
       const guest = booking.participants.find((p) => p.role === 'guest')!;
       const token = await signManageToken(deps.config.linkSecret, { teamId, meetingId: booking.meetingId, guestId: guest.guestId! });
@@ -370,16 +375,29 @@ export function publicPages(deps: AppDeps): Hono {
     return ids.map((id) => ({ name: people.get(id)?.name ?? 'A host', avatarUrl: people.get(id)?.avatarUrl ?? null }));
   }
 
+  /**
+   * Busy time from the hosts' own calendars, read before any transaction: from the cache when
+   * fresh, else asked, waiting briefly; a calendar that is slow counts with what was last read.
+   */
+  async function calendarBusy(teamId: string, hostIds: string[], from: Date, to: Date): Promise<FindSlotsInput['external']> {
+    return (await calendarsOf(deps).busyFor(teamId, hostIds, from, to, { waitMs: PAGE_CALENDAR_WAIT_MS })).busy;
+  }
+
+  function initialEnd(at: Date): Date {
+    return new Date(at.getTime() + INITIAL_DAYS * DAY_MS);
+  }
+
   async function pageData(
     tx: Tx,
     link: Pick<BookingLink, 'meetingTypeId' | 'hostIds' | 'mode'>,
+    external: FindSlotsInput['external'],
     fields: Pick<BookingPageData, 'mode' | 'title' | 'slotsUrl' | 'submitUrl' | 'form' | 'currentStart'>,
   ): Promise<BookingPageData> {
     const at = now();
     const type = await getMeetingType(tx, link.meetingTypeId, { activeOnly: true });
     const horizonEnd = new Date(at.getTime() + type.bookingHorizonDays * DAY_MS);
     const to = new Date(Math.min(at.getTime() + INITIAL_DAYS * DAY_MS, horizonEnd.getTime()));
-    const slots = await linkSlots(tx, link, at, to, at);
+    const slots = await linkSlots(tx, link, at, to, at, external);
     const people = await getPeople(tx, link.hostIds);
     return {
       ...fields,
@@ -398,7 +416,10 @@ export function publicPages(deps: AppDeps): Hono {
     if (!from || !to || !(to > from)) return publicError(c, 400, 'invalid_input', 'from and to must be ISO 8601 instants, from before to', 'from');
     if (to.getTime() - from.getTime() > MAX_SLOT_WINDOW_DAYS * DAY_MS) return publicError(c, 400, 'invalid_input', `Ask for at most ${MAX_SLOT_WINDOW_DAYS} days at once`, 'to');
     const at = now();
-    const slots = to <= at ? [] : await withTeam(deps.db, teamId, (tx) => linkSlots(tx, link, from < at ? at : from, to, at));
+    if (to <= at) return c.json({ slots: [] }, 200, { 'cache-control': 'no-store' });
+    const start = from < at ? at : from;
+    const external = await calendarBusy(teamId, link.hostIds, start, to);
+    const slots = await withTeam(deps.db, teamId, (tx) => linkSlots(tx, link, start, to, at, external));
     return c.json({ slots: slots.map((s) => s.start.toISOString()) }, 200, { 'cache-control': 'no-store' });
   }
 }

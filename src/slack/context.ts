@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../app.js';
+import { calendarsOf, type CalendarService } from '../calendars/service.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { PeopleDirectory } from './people.js';
@@ -13,6 +14,8 @@ export interface SlackContext {
   /** A bot-token client for work outside a Slack request (room events). */
   client: WebClient;
   log: Pick<Console, 'info' | 'warn' | 'error'>;
+  /** People's own calendars: busy time, accounts, the consent links. */
+  calendars: CalendarService;
 }
 
 export function slackContext(deps: AppDeps, client: WebClient): SlackContext {
@@ -23,5 +26,6 @@ export function slackContext(deps: AppDeps, client: WebClient): SlackContext {
     people: new PeopleDirectory(deps.db),
     client,
     log: console,
+    calendars: calendarsOf(deps),
   };
 }

@@ -4,15 +4,23 @@ import { addLocalDays, localDateOf, startOfLocalDay } from '../core/availability
 import { withTeam } from '../db/tenant.js';
 import { scheduleToForm } from './availability-form.js';
 import { WEEKDAYS } from './blocks/availability-modal.js';
+import { calendarsHomeBlocks, HOME_CALENDARS_SHOWN } from './blocks/calendars.js';
+import { connectLink } from '../calendars/connect.js';
+import { oauthClientOf } from '../calendars/oauth.js';
+import { CACHE_AHEAD_DAYS } from '../calendars/service.js';
 import { LIMITS, mrkdwn, plain } from './blocks/limits.js';
 import type { SlackContext } from './context.js';
 import { meetingRows } from './upcoming.js';
 import { bookingLinkBlocks } from './booking-link-form.js';
 
 export const HomeActions = { editAvailability: 'home_edit_availability', book: 'home_book', newLink: 'home_new_link' } as const;
-/** Meetings shown per section, and booking links, so the tab stays inside Slack's 100 blocks. */
-const PER_SECTION = 35;
+const DAY_MS = 86_400_000;
+/** Booking links shown (one block each); `/meet links` lists them all. */
 const LINKS_SHOWN = 10;
+/** The links section around them: divider, header, "more", actions. */
+const LINKS_FRAME = 4;
+/** Meetings shown per section, so the tab (with its links and calendars) stays inside Slack's 100 blocks. */
+const PER_SECTION = Math.floor((LIMITS.homeBlocks - 12 - (LINKS_SHOWN + LINKS_FRAME) - (HOME_CALENDARS_SHOWN + 10 + 6)) / 2);
 
 /** The App Home tab: today's and this week's meetings with join buttons, and the person's hours. */
 export async function publishHome(ctx: SlackContext, client: WebClient, teamId: string, userId: string): Promise<void> {
@@ -21,11 +29,12 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
   const today = localDateOf(now, person.timeZone);
   const tomorrow = startOfLocalDay(addLocalDays(today, 1), person.timeZone);
   const weekEnd = startOfLocalDay(addLocalDays(today, 7), person.timeZone);
-  const [todays, week, schedule, links] = await Promise.all([
+  const [todays, week, schedule, links, calendars] = await Promise.all([
     listBookings(ctx.db, teamId, { personId: userId, from: now, to: tomorrow, status: 'confirmed', limit: PER_SECTION }),
     listBookings(ctx.db, teamId, { personId: userId, from: tomorrow, to: weekEnd, status: 'confirmed', limit: PER_SECTION }),
     withTeam(ctx.db, teamId, (tx) => getSchedule(tx, userId)),
     bookingLinkBlocks(ctx, teamId, userId),
+    calendarsSection(ctx, teamId, userId, now),
   ]);
   const hours = scheduleToForm(schedule, today);
   const view = homeView({
@@ -43,11 +52,26 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
     ]
       .filter(Boolean)
       .join('\n'),
+    calendars,
   });
   await client.views.publish({ user_id: userId, view });
 }
 
-export function homeView(input: { today: any[]; todayMore: boolean; week: any[]; weekMore: boolean; hoursText: string; links?: any[]; linksMore?: boolean }) {
+async function calendarsSection(ctx: SlackContext, teamId: string, userId: string, now: Date): Promise<any[]> {
+  const service = ctx.calendars;
+  if (!service.configured) return calendarsHomeBlocks({ configured: false, accounts: [], now });
+  // Someone looking at their Home tab is likely to book next: their calendars are read now if
+  // stale (not awaited), and kept fresh by the background refresher while in use.
+  service
+    .busyFor(teamId, [userId], new Date(now.getTime() - DAY_MS), new Date(now.getTime() + CACHE_AHEAD_DAYS * DAY_MS))
+    .catch((error) => ctx.log.warn('Slack: reading calendars when the Home tab opened failed', error));
+  const link = async (provider: 'google' | 'microsoft') =>
+    oauthClientOf(ctx.config.calendars, provider) ? (await connectLink(service, teamId, userId, provider)).url : undefined;
+  const [accounts, googleUrl, microsoftUrl] = await Promise.all([service.listAccounts(teamId, userId), link('google'), link('microsoft')]);
+  return calendarsHomeBlocks({ configured: true, accounts, googleUrl, microsoftUrl, now });
+}
+
+export function homeView(input: { today: any[]; todayMore: boolean; week: any[]; weekMore: boolean; hoursText: string; links?: any[]; linksMore?: boolean; calendars?: any[] }) {
   const more = (shown: number) => ({ type: 'context', elements: [mrkdwn(`Showing the first ${shown}. \`/meet list\` lists them in order.`)] });
   const blocks: any[] = [
     { type: 'header', block_id: 'h_today', text: plain('Today', LIMITS.headerText) },
@@ -78,6 +102,7 @@ export function homeView(input: { today: any[]; todayMore: boolean; week: any[];
       block_id: 'links_actions',
       elements: [{ type: 'button', action_id: HomeActions.newLink, text: plain('New booking link', LIMITS.buttonText) }],
     },
+    ...(input.calendars ?? []),
   ];
   return { type: 'home' as const, blocks };
 }

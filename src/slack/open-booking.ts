@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { loadingModal, noticeModal } from './blocks/booking-modal.js';
-import { loadBookingForm } from './booking-form.js';
+import { loadBookingForm, type BookingForm, type BookingFormRequest } from './booking-form.js';
 import type { SlackContext } from './context.js';
 import { slackErrorCode } from './slack-errors.js';
 import { tell } from './tell.js';
@@ -54,5 +54,36 @@ export async function openBookingModal(
       elements: [{ type: 'mrkdwn', text: `I did not understand “${unknown.join(' ').slice(0, 200)}”: name people with @mentions and a length like \`30m\`.` }],
     });
   }
-  await client.views.update({ view_id: opened.id, hash: opened.hash, view });
+  const updated = await client.views.update({ view_id: opened.id, hash: opened.hash, view });
+  redrawWhenCalendarsAnswer(ctx, client, loaded.value, { teamId: at.teamId, bookerId: at.userId, mode: 'book', privateMetadata, peopleIds, durationMinutes }, updated.view);
+}
+
+/** Longest wait for a slow calendar before the modal's second update is given up. */
+const CALENDAR_REDRAW_LIMIT_MS = 20_000;
+
+/**
+ * The modal was filled while some calendars were still being read: when they answer, it is drawn
+ * again with their busy time (unless the person changed it meanwhile: then the hash no longer
+ * matches, and their change redraws it anyway). Never awaited by the Slack request.
+ */
+export function redrawWhenCalendarsAnswer(
+  ctx: SlackContext,
+  client: WebClient,
+  form: BookingForm,
+  request: BookingFormRequest,
+  shown: { id?: string; hash?: string } | undefined,
+): void {
+  if (!form.calendarsPending || !shown?.id || !shown.hash) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CALENDAR_REDRAW_LIMIT_MS)));
+  void Promise.race([form.calendarsPending.then(() => 'in' as const), limit])
+    .then(async (outcome) => {
+      clearTimeout(timer);
+      if (outcome === 'late') return;
+      const again = await loadBookingForm(ctx, client, { ...request, day: form.data.day, typeId: form.data.typeId });
+      await client.views.update({ view_id: shown.id!, hash: shown.hash!, view: again.view });
+    })
+    .catch((error) => {
+      if (slackErrorCode(error) !== 'hash_conflict') ctx.log.warn(`Slack: could not redraw the booking form after its calendars answered (${slackErrorCode(error) ?? error})`);
+    });
 }

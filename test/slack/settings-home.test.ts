@@ -6,7 +6,7 @@ import { databaseKinds } from '../support/databases.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { bookThroughSlack } from './support/flows.js';
 import { TEAM, startSlackTestApp, type SlackTestApp } from './support/slack-app.js';
-import { sendCommand, sendEvent, sendInteraction, userOf, viewPayload } from './support/slack-requests.js';
+import { homeOpenedEvent, sendCommand, sendEvent, sendInteraction, userOf, viewPayload } from './support/slack-requests.js';
 
 const NOW = new Date('2027-03-01T08:00:00Z');
 const slack = new FakeSlack({
@@ -20,15 +20,7 @@ afterEach(async () => {
 });
 afterAll(() => slack.close());
 
-const homeEvent = (user: string, id: string) => ({
-  type: 'event_callback',
-  team_id: TEAM,
-  api_app_id: 'A0TEST',
-  event_id: id,
-  event_time: 1,
-  event: { type: 'app_home_opened', user, channel: 'D0X', tab: 'home', event_ts: '1.1' },
-  authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true }],
-});
+const homeEvent = (user: string, id: string) => homeOpenedEvent(TEAM, user, id);
 
 describe.each(databaseKinds())('settings, list, help and App Home on %s', (kind) => {
   let t: SlackTestApp;

@@ -205,6 +205,7 @@ describe.each(VIEWPORTS)('in a call, %s', (size, viewport) => {
     await page.getByRole('textbox', { name: 'Message to everyone' }).pressSequentially('mvL');
     expect(await micEnabled()).toBe(true);
     await page.keyboard.press('Escape');
+    await page.getByRole('region', { name: 'Chat' }).waitFor({ state: 'hidden' });
     await page.locator('body').press('Shift+L');
     await page.locator('#left').waitFor({ state: 'visible' });
     expect(await page.locator('#left-reason').textContent()).toBe('You left the call.');

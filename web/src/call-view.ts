@@ -678,6 +678,7 @@ export class CallView {
   }
 
   private togglePanel(which: 'people' | 'chat', open = this.panel !== which): void {
+    const panelHadFocus = byId('panel').contains(document.activeElement);
     this.panel = open ? which : null;
     if (this.panel === 'chat') this.unread = 0;
     show(byId('panel'), this.panel !== null);
@@ -685,6 +686,10 @@ export class CallView {
     show(byId('chat-panel'), this.panel === 'chat');
     document.body.classList.toggle('panel-open', this.panel !== null);
     if (this.panel === 'chat') this.chatInput.focus();
+    // Closing a panel that had focus gives it back to the button that opens it (or, on a phone where
+    // that button is folded away, to "More"), at once: the browser would only move it off the hidden
+    // field at its next frame, and a key pressed before then would still go to the field.
+    else if (panelHadFocus) (this.button[which].offsetParent ? this.button[which] : this.button.more).focus();
     this.renderControls();
     this.renderPeople();
     this.layout();

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app.js';
 import { findSlots, getPerson, getSchedule, replaceSchedule, upsertPerson } from '../../bookings/index.js';
+import { calendarsOf } from '../../calendars/service.js';
 import { formatIsoInZone } from '../../core/availability/index.js';
 import { withTeam } from '../../db/tenant.js';
 import { requireApiKey, type ApiEnv } from '../auth.js';
@@ -10,6 +11,8 @@ import { Person, PersonBody, PersonIdParam, Schedule, ScheduleBody, SlotList, Sl
 
 const tags = ['Availability'];
 const DAY_MS = 86_400_000;
+/** How long the API waits for calendars being read before answering with what was last read (and saying so). */
+export const API_CALENDAR_WAIT_MS = 2_500;
 
 const slots = createRoute({
   method: 'get',
@@ -18,7 +21,7 @@ const slots = createRoute({
   summary: 'Free slots for one or more hosts',
   description:
     'Slots of the meeting type in [from, to) when every host is free (mode=all) or at least one is (mode=any; each slot lists who). ' +
-    'Hours, buffers, minimum notice, booking horizon and daily limits (each type\'s, counting its own meetings, and each host\'s own) all apply. ' +
+    'Hours, buffers, minimum notice, booking horizon and daily limits (each type\'s, counting its own meetings, and each host\'s own) all apply, and busy time from the hosts\' connected calendars (one that could not be read in time is listed in unreadCalendars, its busy time as last read used). ' +
     'Within each free stretch (working hours less bookings and buffers) the first slot starts at the stretch\'s start rounded up on the host\'s clock ' +
     'to the largest of 60, 30, 20, 15, 10 or 5 minutes that divides the type\'s slotIntervalMinutes (1 minute if none does), then one every slotIntervalMinutes.',
   security: bearerAuth,
@@ -81,8 +84,9 @@ export function availabilityRoutes(deps: AppDeps) {
     const from = q.from ?? now;
     const to = q.to ?? new Date(from.getTime() + 7 * DAY_MS);
     const timeZone = q.timeZone ?? 'UTC';
+    const calendars = await calendarsOf(deps).busyFor(c.var.teamId, q.hostIds, from, to, { waitMs: API_CALENDAR_WAIT_MS });
     const result = await withTeam(deps.db, c.var.teamId, (tx) =>
-      findSlots(tx, { meetingTypeId: q.meetingTypeId, hostIds: q.hostIds, from, to, mode: q.mode, now }),
+      findSlots(tx, { meetingTypeId: q.meetingTypeId, hostIds: q.hostIds, from, to, mode: q.mode, now, external: calendars.busy }),
     );
     return c.json(
       {
@@ -94,6 +98,7 @@ export function availabilityRoutes(deps: AppDeps) {
         fromUtc: from.toISOString(),
         toUtc: to.toISOString(),
         slots: presentSlots(result.slots, timeZone),
+        unreadCalendars: calendars.unread.map((u) => ({ personId: u.personId, calendarId: u.calendarId, calendar: u.calendarName, provider: u.provider, reason: u.reason })),
       },
       200,
     );

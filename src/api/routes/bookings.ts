@@ -11,6 +11,7 @@ import {
   rescheduleBooking,
   type Booking as BookingRecord,
 } from '../../bookings/index.js';
+import { calendarsOf } from '../../calendars/service.js';
 import type { Database } from '../../db/client.js';
 import { withTeam } from '../../db/tenant.js';
 import { requireApiKey, type ApiEnv } from '../auth.js';
@@ -141,7 +142,8 @@ export function bookingsRoutes(deps: AppDeps) {
   const router = createApiRouter<ApiEnv>();
   const db: Database = deps.db;
   router.use('*', requireApiKey(deps));
-  const clock = () => ({ now: deps.now?.() ?? new Date() });
+  const calendars = calendarsOf(deps);
+  const clock = () => ({ now: deps.now?.() ?? new Date(), calendars });
 
   router.openapi(create, async (c) => {
     const teamId = c.var.teamId;

@@ -122,6 +122,7 @@ function limitedDays(input: HostAvailabilityInput, limit: number, lo: number, hi
   const lastDay = localDayNumberOf(hi, tz);
   const perDay = new Map<number, number>();
   for (const b of input.busy) {
+    if (b.external) continue;
     const t = b.start.getTime();
     // Zone offsets stay within ±1 day, so busy intervals farther out cannot share a local day.
     if (t < lo - 2 * DAY_MS || t > hi + 2 * DAY_MS || !counts(b)) continue;

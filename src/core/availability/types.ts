@@ -44,12 +44,17 @@ export interface Interval {
   end: Date;
 }
 
-/** An existing confirmed booking of the host, with the buffers it was booked with (minutes). */
+/**
+ * Time the host is busy: an existing confirmed booking, with the buffers it was booked with
+ * (minutes), or (`external`) an event in one of the host's own calendars, which blocks time (the
+ * new meeting's buffers still apply around it) but is not a meeting a daily limit counts.
+ */
 export interface BusyInterval extends Interval {
   bufferBeforeMinutes?: number;
   bufferAfterMinutes?: number;
   /** The booking's meeting type, which a type's daily limit counts. */
   meetingTypeId?: string;
+  external?: boolean;
 }
 
 export interface SlotRules {

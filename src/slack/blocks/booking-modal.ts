@@ -48,6 +48,8 @@ export interface BookingFormView {
   peopleProblem?: string;
   /** Reschedule: the meeting being moved, described. */
   moving?: { title: string; when: string };
+  /** Calendars whose busy time the slots do not have (could not be read, or still being read). */
+  calendarNotes?: { person: string; calendar: string; reason: string; pending: boolean }[];
 }
 
 /** The first view, opened at once with the trigger while the free times are worked out. */
@@ -181,6 +183,8 @@ export function bookingModal(form: BookingFormView) {
     });
   }
   if (zones) blocks.push({ type: 'context', block_id: 'zones', elements: [mrkdwn(zones)] });
+  const calendars = calendarNoteText(form.calendarNotes ?? []);
+  if (calendars) blocks.push({ type: 'context', block_id: 'calendar_notes', elements: [mrkdwn(calendars)] });
   if (form.mode === 'book') {
     blocks.push({
       type: 'input',
@@ -212,6 +216,18 @@ export function bookingModal(form: BookingFormView) {
     close: plain('Cancel', LIMITS.modalButton),
     blocks,
   };
+}
+
+/** Which calendars the times may clash with, and why: one line each, the first few. */
+function calendarNoteText(notes: NonNullable<BookingFormView['calendarNotes']>): string | undefined {
+  if (notes.length === 0) return undefined;
+  const shown = notes.slice(0, 5).map((n) =>
+    n.pending
+      ? `:hourglass_flowing_sand: Still reading ${escapeMrkdwn(n.person)}'s calendar “${escapeMrkdwn(n.calendar)}”; the times will update when it answers.`
+      : `:warning: Could not read ${escapeMrkdwn(n.person)}'s calendar “${escapeMrkdwn(n.calendar)}” (${escapeMrkdwn(n.reason)}); these times may clash with it.`,
+  );
+  if (notes.length > 5) shown.push(`…and ${notes.length - 5} more calendars.`);
+  return clip(shown.join('\n'), 2000);
 }
 
 function zoneLine(booker: FormPerson, people: FormPerson[]): string | undefined {

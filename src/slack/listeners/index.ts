@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { SlackContext } from '../context.js';
 import { registerBookingFormActions } from './actions/booking-form.js';
 import { registerBookingLinkButtons } from './actions/booking-links.js';
+import { registerCalendarButtons } from './actions/calendar-buttons.js';
 import { registerHomeButtons } from './actions/home-buttons.js';
 import { registerMeetingButtons } from './actions/meeting-buttons.js';
 import { registerMeetCommand } from './commands/meet.js';
@@ -10,6 +11,7 @@ import { registerSlotOptions } from './options/slot-options.js';
 import { registerAvailabilitySubmission } from './views/availability-submission.js';
 import { registerBookingLinkSubmission } from './views/booking-link-submission.js';
 import { registerBookingSubmission } from './views/booking-submission.js';
+import { registerCalendarConnectSubmission } from './views/calendar-connect-submission.js';
 import { registerCancelSubmission } from './views/cancel-submission.js';
 
 /** Every listener, registered by kind as in Slack's Bolt samples. */
@@ -19,10 +21,12 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   registerMeetingButtons(app, ctx);
   registerHomeButtons(app, ctx);
   registerBookingLinkButtons(app, ctx);
+  registerCalendarButtons(app, ctx);
   registerSlotOptions(app, ctx);
   registerBookingSubmission(app, ctx);
   registerCancelSubmission(app, ctx);
   registerAvailabilitySubmission(app, ctx);
   registerBookingLinkSubmission(app, ctx);
+  registerCalendarConnectSubmission(app, ctx);
   registerAppHomeOpened(app, ctx);
 }

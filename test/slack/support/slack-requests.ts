@@ -99,6 +99,19 @@ export function viewPayload(view: any, id: string, hash: string, picks: Record<s
   return { ...view, id, hash, state: stateOf(view, picks) };
 }
 
+/** The Events API's app_home_opened for `user`'s Home tab, as Slack sends it. */
+export function homeOpenedEvent(teamId: string, user: string, eventId: string) {
+  return {
+    type: 'event_callback',
+    team_id: teamId,
+    api_app_id: 'A0TEST',
+    event_id: eventId,
+    event_time: 1,
+    event: { type: 'app_home_opened', user, channel: 'D0X', tab: 'home', event_ts: '1.1' },
+    authorizations: [{ team_id: teamId, user_id: 'UBOT', is_bot: true }],
+  };
+}
+
 export function userOf(teamId: string, id: string) {
   return { id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: teamId };
 }

@@ -3,6 +3,7 @@ import { BookingIds } from '../../blocks/booking-modal.js';
 import { loadBookingForm } from '../../booking-form.js';
 import { situationOf, type OpenFormView } from '../../booking-form-state.js';
 import type { SlackContext } from '../../context.js';
+import { redrawWhenCalendarsAnswer } from '../../open-booking.js';
 import { slackErrorCode } from '../../slack-errors.js';
 
 const CHANGES = new RegExp(`^(${BookingIds.typeAction}|${BookingIds.peopleAction}|${BookingIds.dayAction}|${BookingIds.nextDayAction})$`);
@@ -19,7 +20,8 @@ export function registerBookingFormActions(app: App, ctx: SlackContext): void {
     request.selectedStart = undefined;
     const form = await loadBookingForm(ctx, client, request);
     try {
-      await client.views.update({ view_id: view.id, hash: view.hash, view: form.view });
+      const updated = await client.views.update({ view_id: view.id, hash: view.hash, view: form.view });
+      redrawWhenCalendarsAnswer(ctx, client, form, request, updated.view);
     } catch (error) {
       // hash_conflict: the person changed something else meanwhile, and that change redraws the view.
       if (slackErrorCode(error) !== 'hash_conflict') throw error;

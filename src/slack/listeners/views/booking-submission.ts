@@ -50,7 +50,7 @@ export function registerBookingSubmission(app: App, ctx: SlackContext): void {
     }
     try {
       if (moving) {
-        await rescheduleBooking(ctx.db, teamId, { bookingId: moving.id, start: state.start, actorId: userId, idempotencyKey: keyOf(view.id, [moving.id, state.start]) }, { now: ctx.now() });
+        await rescheduleBooking(ctx.db, teamId, { bookingId: moving.id, start: state.start, actorId: userId, idempotencyKey: keyOf(view.id, [moving.id, state.start]) }, { now: ctx.now(), calendars: ctx.calendars });
       } else {
         const people = await ctx.people.see(client, teamId, [userId, ...state.peopleIds]);
         const hostIds = people.filter((p) => !p.isBot && !p.deleted && p.id !== userId).map((p) => p.id);
@@ -65,7 +65,7 @@ export function registerBookingSubmission(app: App, ctx: SlackContext): void {
           slackChannelId: metadata.c,
         };
         const input = { ...request, idempotencyKey: keyOf(view.id, [request.meetingTypeId, hostIds.join(','), request.start, request.title ?? '', request.notes ?? '']) };
-        await createBooking(ctx.db, teamId, input, { now: ctx.now() });
+        await createBooking(ctx.db, teamId, input, { now: ctx.now(), calendars: ctx.calendars });
       }
     } catch (error) {
       await refuse(ctx, client, ack, error, situation, slotBlock, view as unknown as OpenFormView);
