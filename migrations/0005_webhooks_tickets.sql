@@ -23,13 +23,15 @@ CREATE TABLE "webhook_deliveries" (
 	"payload" jsonb NOT NULL,
 	"status" "webhook_delivery_status" DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
-	"max_attempts" integer NOT NULL,
+	"max_attempts" integer,
+	"failing_since" timestamp with time zone,
 	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"leased_until" timestamp with time zone,
 	"lease_token" uuid,
 	"last_status_code" integer,
 	"last_error" text,
 	"delivered_at" timestamp with time zone,
+	"redelivered_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -68,6 +70,7 @@ CREATE INDEX "webhook_endpoints_team_idx" ON "webhook_endpoints" USING btree ("t
 CREATE INDEX "bookings_team_created_idx" ON "bookings" USING btree ("team_id","created_at");--> statement-breakpoint
 CREATE INDEX "bookings_external_ref_idx" ON "bookings" USING btree ("team_id","external_ref_id") WHERE "bookings"."external_ref_id" is not null;--> statement-breakpoint
 ALTER TABLE "bookings" ADD CONSTRAINT "bookings_external_ref_check" CHECK ("bookings"."external_ref_url" is null or "bookings"."external_ref_id" is not null);--> statement-breakpoint
+-- Grants and row level security for the new tables (what drizzle cannot declare).
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO meetings_app;--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO meetings_app;--> statement-breakpoint
 ALTER TABLE webhook_endpoints ENABLE ROW LEVEL SECURITY;--> statement-breakpoint

@@ -6,6 +6,7 @@ import { openDatabase } from './db/client.js';
 import { DataDirectoryLockedError } from './db/directory-lock.js';
 import { startEvents } from './events/index.js';
 import { startSocketMode, type SlackApp } from './slack/index.js';
+import { startWebhookSender } from './webhooks/index.js';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   // Booking events (from every surface and every process) reach Slack and the other consumers.
   const events = await startEvents(deps, database);
+  // Webhook deliveries, each endpoint on its own retry schedule, shared by every process.
+  const webhooks = await startWebhookSender(deps, database);
   let socketMode: SlackApp | undefined;
   if (config.slack.appToken && config.slack.botToken) {
     console.log(`Slack: connecting over Socket Mode (SLACK_APP_TOKEN) to ${config.slack.apiUrl}; retries until Slack answers`);
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: shutting down`);
     server.close();
     await events.stop();
+    await webhooks.stop();
     await socketMode?.bolt.stop();
     await database.close();
     process.exit(0);

@@ -8,7 +8,9 @@ import { eventsRoutes } from './routes/events.js';
 import { meetingTypesRoutes } from './routes/meeting-types.js';
 import { roomsRoutes } from './routes/rooms.js';
 
-export const MEETINGS_API_BASE = '/api/meetings';
+import { MEETINGS_API_BASE } from './paths.js';
+
+export { MEETINGS_API_BASE } from './paths.js';
 /** Far above any real request (a schedule with a year of overrides is about 100 KB); web-app.ts applies it to every route. */
 export const MAX_BODY_BYTES = 512 * 1024;
 

@@ -68,6 +68,11 @@ export function jsonResponse<S extends z.ZodType>(schema: S, description: string
 
 export const bearerAuth = [{ apiKey: [] as string[] }];
 
+/** The Location header of a 201: where the new resource is. */
+export function locationHeader(description: string) {
+  return { Location: { description: `${description}: its URL path`, schema: { type: 'string' as const, example: '/api/meetings/bookings/1f0c6d1e-4f5b-4c59-9d3c-1b7e9c1a2b3c' } } };
+}
+
 /** Document-level settings: title, the API-key security scheme. */
 export const documentConfig = {
   openapi: '3.1.0',

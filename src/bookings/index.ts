@@ -6,3 +6,4 @@ export * from './meeting-types.js';
 export * from './people.js';
 export * from './teams.js';
 export * from './lineage.js';
+export * from './calendar-links.js';

@@ -419,8 +419,10 @@ export const webhookDeliveries = pgTable(
     status: webhookDeliveryStatus('status').notNull().default('pending'),
     /** Attempts in the current round (a redelivery by hand starts a new round). */
     attempts: integer('attempts').notNull().default(0),
-    /** How many attempts this round may make before it is given up. */
-    maxAttempts: integer('max_attempts').notNull(),
+    /** Attempts this round may make; null = as many as the sender's retry schedule has (a test message makes one). */
+    maxAttempts: integer('max_attempts'),
+    /** The first failed attempt of this round: the endpoint is disabled if nothing reached it since, when the round gives up. */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     leasedUntil: timestamp('leased_until', { withTimezone: true }),
     /** Which claim holds the lease, so a sender whose lease ran out cannot settle another's attempt. */
@@ -428,6 +430,8 @@ export const webhookDeliveries = pgTable(
     lastStatusCode: integer('last_status_code'),
     lastError: text('last_error'),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /** When it was last sent again by hand (that round's first attempt is logged as manual). */
+    redeliveredAt: timestamp('redelivered_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

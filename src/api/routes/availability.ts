@@ -14,6 +14,7 @@ const DAY_MS = 86_400_000;
 const slots = createRoute({
   method: 'get',
   path: '/',
+  operationId: 'listFreeSlots',
   tags,
   summary: 'Free slots for one or more hosts',
   description:
@@ -29,6 +30,7 @@ const slots = createRoute({
 const getPersonRoute = createRoute({
   method: 'get',
   path: '/people/{personId}',
+  operationId: 'getPerson',
   tags,
   summary: 'Get a person',
   security: bearerAuth,
@@ -39,6 +41,7 @@ const getPersonRoute = createRoute({
 const putPerson = createRoute({
   method: 'put',
   path: '/people/{personId}',
+  operationId: 'putPerson',
   tags,
   summary: 'Register or update a person',
   description: 'The Slack bot records members as it sees them; an API-only client registers the people it books here.',
@@ -50,6 +53,7 @@ const putPerson = createRoute({
 const getScheduleRoute = createRoute({
   method: 'get',
   path: '/people/{personId}/schedule',
+  operationId: 'getSchedule',
   tags,
   summary: 'A person\'s weekly hours, time zone, date overrides and own daily limit',
   security: bearerAuth,
@@ -60,6 +64,7 @@ const getScheduleRoute = createRoute({
 const putSchedule = createRoute({
   method: 'put',
   path: '/people/{personId}/schedule',
+  operationId: 'putSchedule',
   tags,
   summary: 'Replace a person\'s weekly hours, time zone and date overrides, and set their own daily limit',
   description:

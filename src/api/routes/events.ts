@@ -11,6 +11,7 @@ const tags = ['Booking events'];
 const list = createRoute({
   method: 'get',
   path: '/',
+  operationId: 'listBookingEvents',
   tags,
   summary: 'List booking events and their deliveries',
   description:
@@ -25,6 +26,7 @@ const list = createRoute({
 const redeliver = createRoute({
   method: 'post',
   path: '/{id}/redeliver',
+  operationId: 'redeliverBookingEvent',
   tags,
   summary: "Retry an event's failed deliveries now",
   security: bearerAuth,
