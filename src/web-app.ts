@@ -29,6 +29,9 @@ export function createWebApp(deps: AppDeps, beforePages?: (app: Hono) => void): 
   app.route(MEETINGS_API_BASE, meetingsApi);
   app.route('/api', apiDocsRoutes(() => meetingsApiDocument(meetingsApi)));
 
+  // Browsers ask for /favicon.ico on pages that name none (the API reference).
+  app.get('/favicon.ico', (c) => c.redirect('/assets/favicon.svg', 301));
+
   beforePages?.(app);
   app.route('/', videoPages(deps));
   return app;

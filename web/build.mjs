@@ -2,6 +2,7 @@
 // call-effects.js, background blur from Twilio's video processors, which the page loads only when
 // someone turns it on. Copies twilio-video's browser build and the processors' model, WebAssembly
 // and workers beside them (served from here, never from a CDN), and prints what the page costs.
+// Also copies Scalar's API reference bundle, which the Worker serves at /api/docs/scalar.js.
 import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -30,6 +31,8 @@ await build({
 await copyFile(join(here, 'src/call.css'), join(dist, 'call.css'));
 await copyFile(join(here, 'src/favicon.svg'), join(dist, 'favicon.svg'));
 await copyFile(join(packageDir('twilio-video'), 'dist/twilio-video.min.js'), join(dist, 'twilio-video.min.js'));
+// The API reference's script, for the Cloudflare Worker (on Node the app serves it from node_modules).
+await copyFile(join(dirname(require.resolve('@scalar/api-reference')), 'browser/standalone.js'), join(dist, 'scalar-api-reference.js'));
 const processors = join(packageDir('@twilio/video-processors'), 'dist/build');
 for (const name of await readdir(processors)) {
   if (/^(tflite|selfie_segmentation|twilio-gaussian-blur)/.test(name)) await copyFile(join(processors, name), join(dist, name));

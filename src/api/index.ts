@@ -7,6 +7,7 @@ import { bookingsRoutes } from './routes/bookings.js';
 import { eventsRoutes } from './routes/events.js';
 import { meetingTypesRoutes } from './routes/meeting-types.js';
 import { roomsRoutes } from './routes/rooms.js';
+import { webhooksRoutes } from './routes/webhooks.js';
 
 import { MEETINGS_API_BASE } from './paths.js';
 
@@ -26,6 +27,7 @@ export function createMeetingsApi(deps: AppDeps): OpenAPIHono<any> {
   api.route('/bookings', bookingsRoutes(deps));
   api.route('/rooms', roomsRoutes(deps));
   api.route('/events', eventsRoutes(deps));
+  api.route('/webhooks', webhooksRoutes(deps));
   return api;
 }
 

@@ -106,7 +106,7 @@ const HostIdList = z.preprocess(
 export const SlotsQuery = z
   .object({
     meetingTypeId: uuid('a meeting type'),
-    hostIds: HostIdList.meta({ description: 'One or more Slack member ids, comma separated or repeated', example: 'U0ANA,U0BEN' }),
+    hostIds: HostIdList.meta({ description: 'One or more Slack member ids, comma separated (U0ANA,U0BEN) or repeated', example: ['U0ANA', 'U0BEN'] }),
     from: Instant.optional().meta({ description: `Start of the window (default: now), ${INSTANT_RANGE_DOC}` }),
     to: Instant.optional().meta({ description: 'End of the window (default: from + 7 days; at most 62 days after from)' }),
     mode: z.enum(['all', 'any']).default('all').meta({ description: 'all: every host free; any: at least one free (each slot names who)' }),

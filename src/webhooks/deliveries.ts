@@ -157,7 +157,8 @@ export async function getDelivery(db: Database, teamId: string, id: string): Pro
  * Sends a delivery again (delivered, failed or waiting): due now, with a fresh round of the retry
  * schedule. Its endpoint must be enabled.
  */
-export async function redeliver(db: Database, teamId: string, id: string, now = new Date()): Promise<WebhookDeliveryView> {
+export async function redeliver(db: Database, teamId: string, id: string): Promise<WebhookDeliveryView> {
+  const now = new Date();
   if (!isUuid(id)) throw new NotFoundError('webhook_delivery', id, 'id');
   return withTeam(db, teamId, async (tx) => {
     const [row] = await tx
@@ -168,10 +169,10 @@ export async function redeliver(db: Database, teamId: string, id: string, now = 
       .for('update', { of: webhookDeliveries });
     if (!row) throw new NotFoundError('webhook_delivery', id, 'id');
     if (row.endpointStatus !== 'enabled') throw new WebhookStateError('endpoint_disabled', 'Its endpoint is disabled: enable it first (PATCH the endpoint with "enabled": true), then redeliver.');
-    if (row.delivery.leasedUntil && row.delivery.leasedUntil > now) throw new WebhookStateError('delivery_in_progress', 'It is being sent right now; look again in a moment.');
+    if (row.delivery.leasedUntil && row.delivery.leasedUntil > now && row.delivery.status === 'pending') throw new WebhookStateError('delivery_in_progress', 'It is being sent right now; look again in a moment.');
     const [updated] = await tx
       .update(webhookDeliveries)
-      .set({ status: 'pending', attempts: 0, failingSince: null, nextAttemptAt: now, leasedUntil: null, leaseToken: null, redeliveredAt: now, updatedAt: now })
+      .set({ status: 'pending', attempts: 0, failingSince: null, nextAttemptAt: sql`now()`, leasedUntil: null, leaseToken: null, redeliveredAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(webhookDeliveries.id, id))
       .returning();
     await notify(tx);
@@ -180,7 +181,7 @@ export async function redeliver(db: Database, teamId: string, id: string, now = 
 }
 
 /** Every failed delivery of an endpoint made since `since`, sent again (after an outage). Returns how many. */
-export async function recoverFailed(db: Database, teamId: string, endpointId: string, since: Date, now = new Date()): Promise<number> {
+export async function recoverFailed(db: Database, teamId: string, endpointId: string, since: Date): Promise<number> {
   if (!isUuid(endpointId)) throw new NotFoundError('webhook_endpoint', endpointId, 'id');
   return withTeam(db, teamId, async (tx) => {
     const [endpoint] = await tx.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
@@ -188,7 +189,7 @@ export async function recoverFailed(db: Database, teamId: string, endpointId: st
     if (endpoint.status !== 'enabled') throw new WebhookStateError('endpoint_disabled', 'The endpoint is disabled: enable it first (PATCH it with "enabled": true), then recover.');
     const updated = await tx
       .update(webhookDeliveries)
-      .set({ status: 'pending', attempts: 0, failingSince: null, nextAttemptAt: now, leasedUntil: null, leaseToken: null, redeliveredAt: now, updatedAt: now })
+      .set({ status: 'pending', attempts: 0, failingSince: null, nextAttemptAt: sql`now()`, leasedUntil: null, leaseToken: null, redeliveredAt: sql`now()`, updatedAt: sql`now()` })
       .where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.status, 'failed'), gte(webhookDeliveries.createdAt, since), sql`${webhookDeliveries.maxAttempts} is null`))
       .returning({ id: webhookDeliveries.id });
     if (updated.length) await notify(tx);

@@ -29,6 +29,7 @@ const redeliver = createRoute({
   operationId: 'redeliverBookingEvent',
   tags,
   summary: "Retry an event's failed deliveries now",
+  description: 'Deliveries of the event to its consumers that failed (or are waiting) are made due now, with fresh attempts. For webhooks, redeliver a webhook delivery instead.',
   security: bearerAuth,
   request: { params: EventIdParam },
   responses: { 202: jsonResponse(RedeliveryResult, 'Made due again'), ...errorResponses(404) },

@@ -45,7 +45,7 @@ export const METADATA_MAX_BYTES = 8 * 1024;
 export const METADATA_MAX_KEYS = 50;
 export const METADATA_MAX_DEPTH = 5;
 export const metadataSchema = z
-  .record(text().min(1, 'keys must not be empty').max(100, 'keys must be at most 100 characters'), z.json())
+  .record(text().min(1, 'keys must not be empty').max(100, 'keys must be at most 100 characters'), z.unknown())
   .superRefine((value, ctx) => {
     if (Object.keys(value).length > METADATA_MAX_KEYS) ctx.addIssue({ code: 'custom', message: `at most ${METADATA_MAX_KEYS} keys` });
     const problem = jsonProblem(value, 1);
@@ -55,10 +55,12 @@ export const metadataSchema = z
     }
   });
 
-/** What Postgres' jsonb would refuse or what is unbounded: NUL in a key or string, nesting past the limit. */
+/** What is not plain JSON, what Postgres' jsonb would refuse, or what is unbounded: NUL in a key or string, nesting past the limit. */
 function jsonProblem(value: unknown, depth: number): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? NUL_MESSAGE : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
+  if (value === null || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'numbers must be finite';
+  if (typeof value !== 'object' || (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype)) return 'must hold only JSON values';
   if (depth > METADATA_MAX_DEPTH) return `must nest at most ${METADATA_MAX_DEPTH} levels deep`;
   const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
   for (const [key, inner] of entries) {
