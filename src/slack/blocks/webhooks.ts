@@ -5,10 +5,10 @@ import { slackDate } from './format.js';
 
 export const WebhookActions = {
   add: 'webhook_add',
-  test: 'webhook_test',
-  disable: 'webhook_disable',
-  enable: 'webhook_enable',
+  /** Each endpoint's menu: send test, disable, enable (the value says which, and of which endpoint). */
+  menu: 'webhook_menu',
 } as const;
+export type WebhookMenuChoice = 'test' | 'disable' | 'enable';
 export const WEBHOOK_FORM_CALLBACK = 'webhook_form';
 export const WEBHOOK_EVENT_LABELS: Record<string, string> = {
   'booking.created': 'Booked',
@@ -17,7 +17,7 @@ export const WEBHOOK_EVENT_LABELS: Record<string, string> = {
   'meeting.started': 'Call started',
   'meeting.ended': 'Call ended',
 };
-/** Endpoints listed on the App Home (a team has at most 20). */
+/** Endpoints listed on the App Home: all of a team's (at most 20), one block each. */
 const SHOWN = 20;
 
 /** A URL as a Slack link's text: it must not close or split the link. */
@@ -41,7 +41,7 @@ export function webhookHomeBlocks(endpoints: WebhookEndpoint[], last: Map<string
     {
       type: 'context',
       block_id: 'webhooks_about',
-      elements: [mrkdwn('Booking changes are POSTed to these URLs, signed per Standard Webhooks, and retried for about a day. Only workspace admins see this.')],
+      elements: [mrkdwn('Booking changes are POSTed to these URLs, signed per Standard Webhooks, and retried for about a day. Only workspace admins see this; the API manages them too (`/api/meetings/webhooks`).')],
     },
   ];
   if (endpoints.length === 0) blocks.push({ type: 'section', block_id: 'webhooks_none', text: mrkdwn('No endpoints yet.') });
@@ -53,28 +53,16 @@ export function webhookHomeBlocks(endpoints: WebhookEndpoint[], last: Map<string
       `Events: ${e.eventTypes.map((k) => WEBHOOK_EVENT_LABELS[k] ?? k).join(', ')}`,
       e.status === 'disabled' && e.disabledReason ? `Disabled: ${escapeMrkdwn(clip(e.disabledReason, 300))}` : lastLine(last.get(e.id)),
     ].filter(Boolean);
-    blocks.push({ type: 'section', block_id: `webhook_${e.id}`, text: mrkdwn(lines.join('\n')) });
+    const choices: [string, WebhookMenuChoice][] = [['Send test message', 'test'], e.status === 'enabled' ? ['Disable', 'disable'] : ['Enable', 'enable']];
     blocks.push({
-      type: 'actions',
-      block_id: `webhook_actions_${e.id}`,
-      elements: [
-        { type: 'button', action_id: WebhookActions.test, value: e.id, text: plain('Send test', LIMITS.buttonText) },
-        e.status === 'enabled'
-          ? {
-              type: 'button',
-              action_id: WebhookActions.disable,
-              value: e.id,
-              style: 'danger',
-              text: plain('Disable', LIMITS.buttonText),
-              confirm: {
-                title: plain('Disable this endpoint?', 100),
-                text: plain('It will receive nothing until it is enabled again; messages waiting for it are given up.', 300),
-                confirm: plain('Disable', 30),
-                deny: plain('Keep it', 30),
-              },
-            }
-          : { type: 'button', action_id: WebhookActions.enable, value: e.id, style: 'primary', text: plain('Enable', LIMITS.buttonText) },
-      ],
+      type: 'section',
+      block_id: `webhook_${e.id}`,
+      text: mrkdwn(lines.join('\n')),
+      accessory: {
+        type: 'overflow',
+        action_id: WebhookActions.menu,
+        options: choices.map(([label, choice]) => ({ text: plain(label, LIMITS.optionText), value: `${choice}:${e.id}` })),
+      },
     });
   }
   blocks.push({
@@ -151,7 +139,7 @@ export function endpointDisabledMessage(endpoint: WebhookEndpoint) {
       {
         type: 'context',
         block_id: 'disabled_help',
-        elements: [mrkdwn('It receives nothing until it is enabled again (App Home → Webhooks → Enable, or the API). Messages it missed can be sent again from the API\'s delivery log.')],
+        elements: [mrkdwn('It receives nothing until it is enabled again (the app\'s Home tab → Webhooks → Enable, or the API). Messages it missed can be sent again from the API\'s delivery log.')],
       },
     ],
   };

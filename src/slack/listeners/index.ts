@@ -3,12 +3,14 @@ import type { SlackContext } from '../context.js';
 import { registerBookingFormActions } from './actions/booking-form.js';
 import { registerHomeButtons } from './actions/home-buttons.js';
 import { registerMeetingButtons } from './actions/meeting-buttons.js';
+import { registerWebhookButtons } from './actions/webhook-buttons.js';
 import { registerMeetCommand } from './commands/meet.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerSlotOptions } from './options/slot-options.js';
 import { registerAvailabilitySubmission } from './views/availability-submission.js';
 import { registerBookingSubmission } from './views/booking-submission.js';
 import { registerCancelSubmission } from './views/cancel-submission.js';
+import { registerWebhookSubmission } from './views/webhook-submission.js';
 
 /** Every listener, registered by kind as in Slack's Bolt samples. */
 export function registerListeners(app: App, ctx: SlackContext): void {
@@ -16,9 +18,11 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   registerBookingFormActions(app, ctx);
   registerMeetingButtons(app, ctx);
   registerHomeButtons(app, ctx);
+  registerWebhookButtons(app, ctx);
   registerSlotOptions(app, ctx);
   registerBookingSubmission(app, ctx);
   registerCancelSubmission(app, ctx);
   registerAvailabilitySubmission(app, ctx);
+  registerWebhookSubmission(app, ctx);
   registerAppHomeOpened(app, ctx);
 }
