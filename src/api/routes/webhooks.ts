@@ -137,7 +137,7 @@ const createEndpointRoute = createRoute({
     `Booking events (${EVENT_KINDS.join(', ')}) are POSTed to the URL as JSON, signed per Standard Webhooks with the secret in this answer (shown once). ` +
     `A failing endpoint is retried with exponential backoff for about a day, then disabled, and notifySlackUserId is told in Slack. At most ${MAX_ENDPOINTS_PER_TEAM} per team.`,
   security: bearerAuth,
-  request: { body: jsonBody(createEndpointSchema.openapi('WebhookEndpointCreate')) },
+  request: { body: jsonBody(createEndpointSchema.meta({ description: 'Where to send, what for, which events (all when left out), and whom to tell in Slack if it is disabled' }).openapi('WebhookEndpointCreate')) },
   responses: { 201: { ...jsonResponse(EndpointWithSecret, 'Registered'), headers: locationHeader('The new endpoint') }, ...errorResponses() },
 });
 
@@ -163,7 +163,7 @@ const updateEndpointRoute = createRoute({
     'Fields left out keep their value. "enabled": false stops deliveries (those waiting are given up); "enabled": true turns it back on and forgets its failures ' +
     '(send what it missed again with recover).',
   security: bearerAuth,
-  request: { params: EndpointIdParam, body: jsonBody(updateEndpointSchema.openapi('WebhookEndpointUpdate')) },
+  request: { params: EndpointIdParam, body: jsonBody(updateEndpointSchema.meta({ description: 'Only the fields sent change' }).openapi('WebhookEndpointUpdate')) },
   responses: { 200: jsonResponse(Endpoint, 'The endpoint as changed'), ...endpointErrors },
 });
 
