@@ -45,9 +45,12 @@ export const METADATA_MAX_BYTES = 8 * 1024;
 export const METADATA_MAX_KEYS = 50;
 export const METADATA_MAX_DEPTH = 5;
 export const metadataSchema = z
-  .record(text().min(1, 'keys must not be empty').max(100, 'keys must be at most 100 characters'), z.unknown())
+  .record(z.string(), z.unknown())
+  // Every check here, so an issue names "metadata" and never echoes a key the caller sent.
   .superRefine((value, ctx) => {
-    if (Object.keys(value).length > METADATA_MAX_KEYS) ctx.addIssue({ code: 'custom', message: `at most ${METADATA_MAX_KEYS} keys` });
+    const keys = Object.keys(value);
+    if (keys.length > METADATA_MAX_KEYS) ctx.addIssue({ code: 'custom', message: `at most ${METADATA_MAX_KEYS} keys` });
+    if (keys.some((k) => k.length === 0 || k.length > 100)) ctx.addIssue({ code: 'custom', message: 'keys must be 1 to 100 characters' });
     const problem = jsonProblem(value, 1);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
     else if (new TextEncoder().encode(JSON.stringify(value)).length > METADATA_MAX_BYTES) {
