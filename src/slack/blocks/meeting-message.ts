@@ -42,8 +42,8 @@ export function whoLine(booking: MeetingMessageInput['booking']): string {
 export function ticketLine(booking: Pick<MeetingMessageInput['booking'], 'externalRefId' | 'externalRefUrl'>): string | undefined {
   if (!booking.externalRefId) return undefined;
   const label = escapeMrkdwn(clip(`Ticket ${booking.externalRefId}`, 200)).replace(/\|/g, '¦');
-  // In a Slack link only "<", ">" and "|" would end or split it; a stored URL never holds spaces.
-  const url = booking.externalRefUrl?.replace(/[<>|]/g, (ch) => encodeURIComponent(ch));
+  // Escaped like any message text (& < >); a "|" would split the link, so it is percent-encoded.
+  const url = booking.externalRefUrl ? escapeMrkdwn(booking.externalRefUrl).replace(/\|/g, '%7C') : undefined;
   return url ? `:ticket: <${url}|${label}>` : `:ticket: ${label}`;
 }
 
