@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { withTeam, withoutTeam, type Tx } from '../db/tenant.js';
+import { withTeam, withoutTeam } from '../db/tenant.js';
 import { EVENTS_CHANNEL, type BookingEventKind, type EventPayloads } from './outbox.js';
+import { WorkLoop, rawRows, type WorkLoopOptions } from './work-loop.js';
 
 /** An event as a handler receives it. */
 export interface DeliveredEvent<K extends BookingEventKind = BookingEventKind> {
@@ -35,16 +36,11 @@ export interface EventHandler {
   handle(event: DeliveredEvent, effects: EffectLedger): Promise<void>;
 }
 
-export interface DispatcherOptions {
-  /** How often to look for due deliveries when no notification arrives (retries come due this way). */
-  pollMs?: number;
+export interface DispatcherOptions extends WorkLoopOptions {
   /** Deliveries claimed at once (of different meetings; one meeting's events go one at a time). */
   batchSize?: number;
   /** A claimed delivery not finished in this time is taken over by another dispatcher. */
   leaseMs?: number;
-  /** LISTEN on the events channel (DatabaseHandle.listen), so a commit wakes the dispatcher at once. */
-  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
-  log?: Pick<Console, 'warn' | 'error'>;
 }
 
 const DISPATCHER_SETTINGS = { 'app.dispatcher': 'on' };
@@ -72,69 +68,24 @@ interface ClaimedRow {
  * retries and backoff, from any number of processes at once (rows are claimed with FOR UPDATE SKIP
  * LOCKED and a lease). Failures stay visible in event_deliveries (attempts, last_error).
  */
-export class EventDispatcher {
+export class EventDispatcher extends WorkLoop {
   private readonly handlers: Map<string, EventHandler>;
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
-  private kicked = false;
-  private unlisten?: () => Promise<void>;
-  private readonly pollMs: number;
   private readonly batchSize: number;
   private readonly leaseMs: number;
-  private readonly log: Pick<Console, 'warn' | 'error'>;
 
   constructor(
     private readonly db: Database,
     handlers: readonly EventHandler[],
-    private readonly options: DispatcherOptions = {},
+    options: DispatcherOptions = {},
   ) {
+    super('Events', EVENTS_CHANNEL, options);
     this.handlers = new Map(handlers.map((h) => [h.name, h]));
-    this.pollMs = options.pollMs ?? 1_000;
     this.batchSize = options.batchSize ?? 20;
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.log = options.log ?? console;
   }
 
   get handlerNames(): string[] {
     return [...this.handlers.keys()];
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    if (this.options.listen) {
-      try {
-        this.unlisten = await this.options.listen(EVENTS_CHANNEL, () => this.kick());
-      } catch (error) {
-        this.log.warn(`Events: cannot LISTEN (${error instanceof Error ? error.message : error}); polling every ${this.pollMs} ms`);
-      }
-    }
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
-    await this.unlisten?.().catch(() => {});
-  }
-
-  /** Look now rather than at the next poll. */
-  kick(): void {
-    this.kicked = true;
-    this.wake?.();
-  }
-
-  /** Runs until nothing is due before the deadline, retries included (tests, and a clean shutdown). */
-  async drain(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if ((await this.runOnce()) > 0) continue;
-      if (!(await this.hasDueWork(deadline - Date.now()))) return;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error(`Events: still delivering after ${timeoutMs} ms`);
   }
 
   /** One round: fan new events out into deliveries, then claim and deliver what is due. Returns deliveries attempted. */
@@ -145,30 +96,6 @@ export class EventDispatcher {
     return claimed.length;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let worked = 0;
-      try {
-        worked = await this.runOnce();
-      } catch (error) {
-        this.log.error('Events: dispatch round failed', error);
-      }
-      if (!this.running) break;
-      if (worked > 0 || this.kicked) {
-        this.kicked = false;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
-  }
-
   /** New events get one pending delivery per handler that wants their kind. */
   private async fanOut(): Promise<void> {
     const names = [...this.handlers.values()];
@@ -176,7 +103,7 @@ export class EventDispatcher {
       this.db,
       DISPATCHER_SETTINGS,
       async (tx) => {
-        const events = await rows<{ id: string | number; team_id: string; meeting_id: string; kind: BookingEventKind }>(
+        const events = await rawRows<{ id: string | number; team_id: string; meeting_id: string; kind: BookingEventKind }>(
           tx,
           sql`select id, team_id, meeting_id, kind from booking_events where fanned_out_at is null order by id limit 200 for update skip locked`,
         );
@@ -208,7 +135,7 @@ export class EventDispatcher {
       this.db,
       DISPATCHER_SETTINGS,
       (tx) =>
-        rows<ClaimedRow>(
+        rawRows<ClaimedRow>(
           tx,
           sql`
           with due as (
@@ -286,7 +213,7 @@ export class EventDispatcher {
     return {
       once: async (effect, work) => {
         const done = await withTeam(this.db, event.teamId, async (tx) =>
-          (await rows(tx, sql`select 1 from event_effects where event_id = ${event.id} and handler = ${handler} and effect = ${effect}`)).length > 0,
+          (await rawRows(tx, sql`select 1 from event_effects where event_id = ${event.id} and handler = ${handler} and effect = ${effect}`)).length > 0,
         );
         if (done) return;
         await work();
@@ -297,13 +224,13 @@ export class EventDispatcher {
     };
   }
 
-  private async hasDueWork(withinMs: number): Promise<boolean> {
+  protected async hasDueWork(withinMs: number): Promise<boolean> {
     const handlers = [...this.handlers.keys()];
     return withoutTeam(
       this.db,
       DISPATCHER_SETTINGS,
       async (tx) => {
-        const [row] = await rows<{ due: boolean }>(
+        const [row] = await rawRows<{ due: boolean }>(
           tx,
           sql`select exists (select 1 from booking_events where fanned_out_at is null)
               or exists (select 1 from event_deliveries where status = 'pending'
@@ -315,12 +242,6 @@ export class EventDispatcher {
       DISPATCHER_LIMITS,
     );
   }
-}
-
-/** Rows of a raw query, from either driver (postgres.js returns an array, PGlite an object with rows). */
-async function rows<T = Record<string, unknown>>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
-  const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
 }
 
 function describeError(error: unknown): string {

@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema.js';
 import { withTeam, withoutTeam, type Tx } from '../db/tenant.js';
-import { and, eq } from 'drizzle-orm';
+import { WorkLoop, rawRows, type WorkLoopOptions } from '../events/work-loop.js';
 import { WEBHOOKS_CHANNEL, notify, type WebhookAttemptView, type WebhookDeliveryView } from './deliveries.js';
 import { giveUpPending, toEndpoint, type WebhookEndpoint } from './endpoints.js';
 import { testPayload } from './payload.js';
@@ -25,20 +25,17 @@ const SENDER_SETTINGS = { 'app.webhook_sender': 'on' };
 const SENDER_LIMITS = { admissionKey: '(webhooks)', lockTimeoutMs: 5_000, statementTimeoutMs: 15_000 };
 const USER_AGENT = 'MeetingsForSlack-Webhooks/1.0';
 
-export interface WebhookSenderOptions {
+export interface WebhookSenderOptions extends WorkLoopOptions {
   /** Delays between attempts (ms); a round makes retryScheduleMs.length + 1 attempts. Tests pass a fast one. */
   retryScheduleMs?: readonly number[];
   /** Spread of each delay, as a fraction either way (default 0.1), so endpoints that failed together are not retried together. */
   jitter?: number;
   timeoutMs?: number;
-  pollMs?: number;
   batchSize?: number;
   /** A claimed delivery not settled in this time may be taken over (longer than timeoutMs). */
   leaseMs?: number;
-  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
   /** Told once when an endpoint is disabled for failing (the Slack notice). */
   onDisabled?: (endpoint: WebhookEndpoint) => Promise<void>;
-  log?: Pick<Console, 'warn' | 'error'>;
 }
 
 interface Claimed {
@@ -64,57 +61,15 @@ export interface AttemptOutcome {
   startedAt: Date;
 }
 
-export class WebhookSender {
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
-  private kicked = false;
-  private unlisten?: () => Promise<void>;
+export class WebhookSender extends WorkLoop {
   private readonly schedule: readonly number[];
-  private readonly log: Pick<Console, 'warn' | 'error'>;
 
   constructor(
     private readonly db: Database,
     private readonly options: WebhookSenderOptions = {},
   ) {
+    super('Webhooks', WEBHOOKS_CHANNEL, options);
     this.schedule = options.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
-    this.log = options.log ?? console;
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    if (this.options.listen) {
-      try {
-        this.unlisten = await this.options.listen(WEBHOOKS_CHANNEL, () => this.kick());
-      } catch (error) {
-        this.log.warn(`Webhooks: cannot LISTEN (${error instanceof Error ? error.message : error}); polling`);
-      }
-    }
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
-    await this.unlisten?.().catch(() => {});
-  }
-
-  kick(): void {
-    this.kicked = true;
-    this.wake?.();
-  }
-
-  /** Sends until nothing is due within the deadline, retries included (tests, a clean shutdown). */
-  async drain(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if ((await this.runOnce()) > 0) continue;
-      if (!(await this.hasDueWork(deadline - Date.now()))) return;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error(`Webhooks: still sending after ${timeoutMs} ms`);
   }
 
   /** One round: claim what is due and send it. Returns how many were attempted. */
@@ -191,37 +146,12 @@ export class WebhookSender {
     return this.options.leaseMs ?? Math.max(60_000, (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 4);
   }
 
-  private async run(): Promise<void> {
-    const pollMs = this.options.pollMs ?? 1_000;
-    while (this.running) {
-      let worked = 0;
-      try {
-        worked = await this.runOnce();
-      } catch (error) {
-        this.log.error('Webhooks: sending round failed', error);
-      }
-      if (!this.running) break;
-      if (worked > 0 || this.kicked) {
-        this.kicked = false;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
-  }
-
   private async claim(): Promise<Claimed[]> {
     const rows = await withoutTeam(
       this.db,
       SENDER_SETTINGS,
       (tx) =>
-        rowsOf<Record<string, unknown>>(
+        rawRows<Record<string, unknown>>(
           tx,
           sql`
           with due as (
@@ -344,12 +274,12 @@ export class WebhookSender {
     return Math.max(0, Math.round(base * (1 - jitter + Math.random() * 2 * jitter)));
   }
 
-  private async hasDueWork(withinMs: number): Promise<boolean> {
+  protected async hasDueWork(withinMs: number): Promise<boolean> {
     const [row] = await withoutTeam(
       this.db,
       SENDER_SETTINGS,
       (tx) =>
-        rowsOf<{ due: boolean }>(
+        rawRows<{ due: boolean }>(
           tx,
           sql`select exists (select 1 from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
                 where d.status = 'pending' and e.status = 'enabled'
@@ -425,9 +355,4 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `No answer within ${Math.round(timeoutMs / 1000)} s`;
   const cause = e?.cause?.code ?? e?.cause?.message;
   return `Could not reach the endpoint: ${e?.message ?? String(error)}${cause ? ` (${cause})` : ''}`.replace(/\u0000/g, '').slice(0, 1000);
-}
-
-async function rowsOf<T>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
-  const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
 }
