@@ -285,7 +285,9 @@ export interface BookingPage {
 export async function listBookings(db: Database, teamId: string, input: ListBookingsInput = {}): Promise<BookingPage> {
   const query = parseInput(listBookingsSchema, input);
   const after = query.cursor ? decodeCursor(query.cursor, query.sort) : undefined;
-  const column = query.sort === 'start' || query.sort === '-start' ? bookings.startsAt : bookings.createdAt;
+  // created_at holds microseconds and a cursor milliseconds: compare and order at the cursor's precision.
+  const byStart = query.sort === 'start' || query.sort === '-start';
+  const column = byStart ? sql`${bookings.startsAt}` : sql`date_trunc('milliseconds', ${bookings.createdAt})`;
   const descending = query.sort.startsWith('-');
   const email = query.attendeeEmail?.toLowerCase();
   return withTeam(db, teamId, async (tx) => {
@@ -313,8 +315,8 @@ export async function listBookings(db: Database, teamId: string, input: ListBook
             : undefined,
           after
             ? descending
-              ? or(lt(column, after.at), and(eq(column, after.at), lt(bookings.id, after.id)))
-              : or(gt(column, after.at), and(eq(column, after.at), gt(bookings.id, after.id)))
+              ? sql`(${column}, ${bookings.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+              : sql`(${column}, ${bookings.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
             : undefined,
         ),
       )
@@ -324,7 +326,7 @@ export async function listBookings(db: Database, teamId: string, input: ListBook
     const last = page[page.length - 1];
     return {
       bookings: await loadBookings(tx, page),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, column === bookings.startsAt ? last.startsAt : last.createdAt, last.id) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, byStart ? last.startsAt : last.createdAt, last.id) : null,
     };
   });
 }

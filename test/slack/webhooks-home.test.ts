@@ -103,14 +103,17 @@ describe.each(databaseKinds())('webhooks on the App Home on %s', (kind) => {
     await slack.waitFor('chat.postMessage', (b) => b.channel === 'U0MEM' && /Only workspace admins/.test(b.text));
     expect((await listEndpoints(t.handle.db, TEAM))[0]!.status).toBe('enabled');
 
+    slack.clearCalls();
     await clickMenu(t, 'U0ADM', `test:${endpoint!.id}`);
     const told = await slack.waitFor('chat.postMessage', (b) => b.channel === 'U0ADM' && /test message/.test(b.text));
     expect(told.body.text).toMatch(/answered HTTP 200/);
     expect(receiver.of('webhook.test')).toEqual([expect.objectContaining({ verified: true })]);
 
+    slack.clearCalls();
     await clickMenu(t, 'U0ADM', `disable:${endpoint!.id}`);
     await slack.waitFor('views.publish', (b) => b.user_id === 'U0ADM' && JSON.stringify(b.view).includes(`enable:${endpoint!.id}`));
     expect((await listEndpoints(t.handle.db, TEAM))[0]).toMatchObject({ status: 'disabled', disabledReason: 'Disabled by hand' });
+    slack.clearCalls();
     await clickMenu(t, 'U0ADM', `enable:${endpoint!.id}`);
     await slack.waitFor('views.publish', (b) => b.user_id === 'U0ADM' && JSON.stringify(b.view).includes(`disable:${endpoint!.id}`));
     expect((await listEndpoints(t.handle.db, TEAM))[0]!.status).toBe('enabled');
