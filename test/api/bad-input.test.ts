@@ -168,6 +168,8 @@ describe.each(databaseKinds())('bad input answers 400 and changes nothing, on %s
       { label: 'delivery id not a uuid', send: send('POST', '/api/meetings/webhooks/deliveries/abc/redeliver', undefined), field: 'id' },
       { label: 'deliveries by bad status', send: get('/api/meetings/webhooks/deliveries?status=lost'), field: 'status' },
       { label: 'deliveries bad cursor', send: get('/api/meetings/webhooks/deliveries?cursor=abc'), field: 'cursor' },
+      { label: 'recover since year 0', send: send('POST', '/api/meetings/webhooks/endpoints/00000000-0000-4000-8000-000000000000/recover', { since: '0000-01-01T00:00:00Z' }), field: 'since', message: RANGE },
+      { label: 'deliveries cursor with NUL', send: get('/api/meetings/webhooks/deliveries?cursor=abc%00'), field: 'cursor', message: nul },
       { label: 'recover without since', send: send('POST', '/api/meetings/webhooks/endpoints/00000000-0000-4000-8000-000000000000/recover', {}), field: 'since' },
     ]);
   });

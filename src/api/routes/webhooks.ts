@@ -19,7 +19,8 @@ import { requireApiKey, type ApiEnv } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { bearerAuth, createApiRouter, errorResponses, jsonBody, jsonResponse, locationHeader } from '../openapi.js';
 import { MEETINGS_API_BASE } from '../paths.js';
-import { IsoUtc } from '../schemas.js';
+import { INSTANT_RANGE_DOC, IsoUtc } from '../schemas.js';
+import { INSTANT_RANGE_MESSAGE, isInstantInRange, text } from '../../core/input.js';
 
 const tags = ['Webhooks'];
 const EventType = z.enum(EVENT_KINDS);
@@ -100,15 +101,16 @@ const DeliveryListQuery = z.object({
   status: z.enum(['pending', 'delivered', 'failed']).optional(),
   eventId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Only deliveries of this booking event' }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
+  cursor: text().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
 });
 
 const RecoverBody = z
   .object({
     since: z.iso
       .datetime({ offset: true, error: 'must be an ISO 8601 date-time with Z or an offset' })
+      .refine((v) => isInstantInRange(new Date(v)), INSTANT_RANGE_MESSAGE)
       .transform((v) => new Date(v))
-      .meta({ description: 'Failed deliveries made from this instant on are sent again', example: '2027-03-01T00:00:00Z' }),
+      .meta({ description: `Failed deliveries made from this instant on are sent again, ${INSTANT_RANGE_DOC}`, example: '2027-03-01T00:00:00Z' }),
   })
   .strict()
   .openapi('WebhookRecoverInput');
