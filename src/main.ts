@@ -4,6 +4,7 @@ import { openDatabase } from './db/client.js';
 import { DataDirectoryLockedError } from './db/directory-lock.js';
 import { CalendarRefresher } from './calendars/refresher.js';
 import { calendarsOf } from './calendars/service.js';
+import { startWebhookSender } from './webhooks/index.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   // People's calendars that are in use are read again before their busy time goes stale.
   const calendarRefresher = new CalendarRefresher(calendarsOf(deps));
   calendarRefresher.start();
+  // Webhook deliveries, each endpoint on its own retry schedule, shared by every process.
+  const webhooks = await startWebhookSender(deps, database);
   let socketMode: import('./slack/index.js').SlackApp | undefined;
   if (slack && config.slack.appToken) {
     console.log(`Slack: connecting over Socket Mode (SLACK_APP_TOKEN) to ${config.slack.apiUrl}; retries until Slack answers`);
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     server.close();
     await events.stop();
     await calendarRefresher.stop();
+    await webhooks.stop();
     await socketMode?.bolt.stop();
     await database.close();
     process.exit(0);

@@ -38,6 +38,9 @@ export function createWebApp(deps: AppDeps, options: WebAppOptions = {}): Hono {
   app.route(MEETINGS_API_BASE, meetingsApi);
   app.route('/api', apiDocsRoutes(() => meetingsApiDocument(meetingsApi)));
 
+  // Browsers ask for /favicon.ico on pages that name none (the API reference).
+  app.get('/favicon.ico', (c) => c.redirect('/assets/favicon.svg', 301));
+
   options.beforePages?.(app);
   app.route('/book', publicPages(deps));
   app.route('/calendars', calendarPages(deps));

@@ -5,6 +5,7 @@ import type { Database } from './db/client.js';
 import * as schema from './db/schema.js';
 import { loadConfig } from './config.js';
 import { createWebApp } from './web-app.js';
+import { SCALAR_BUNDLE_ASSET, SCALAR_BUNDLE_PATH } from './api/docs.js';
 
 /**
  * Cloudflare Workers entry: the same Hono app as on Node (health, the meetings API with its
@@ -40,6 +41,10 @@ export default {
     const url = new URL(request.url);
     const asset = ASSET_PATH.exec(url.pathname);
     if (asset && env.ASSETS && request.method === 'GET') return env.ASSETS.fetch(new Request(new URL(`/${asset[1]}`, url), request));
+    // The API reference's script: copied from node_modules into web/dist by the build (Workers have no node_modules).
+    if (url.pathname === SCALAR_BUNDLE_PATH && env.ASSETS && request.method === 'GET') {
+      return env.ASSETS.fetch(new Request(new URL(`/${SCALAR_BUNDLE_ASSET}`, url), request));
+    }
 
     if (!env.LINK_SECRET) {
       return Response.json(

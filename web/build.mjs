@@ -4,6 +4,8 @@
 //   processors' model, WebAssembly and workers are copied beside them (served from here, never a CDN);
 // - the public booking pages: booking.js and manage.js (web/src/booking), and booking.css, compiled
 //   by Tailwind CSS from the classes those pages use; the build fails when they outgrow their budget.
+// - Scalar's API reference bundle, which the Worker serves at /api/docs/scalar.js (Node serves it
+//   from node_modules).
 // `node web/build.mjs` (npm run build:web) builds it alone; scripts/build.mjs calls buildWeb().
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
@@ -43,6 +45,7 @@ export async function buildWeb() {
   await copyFile(join(here, 'src/call.css'), join(dist, 'call.css'));
   await copyFile(join(here, 'src/favicon.svg'), join(dist, 'favicon.svg'));
   await copyFile(join(packageDir('twilio-video'), 'dist/twilio-video.min.js'), join(dist, 'twilio-video.min.js'));
+  await copyFile(join(dirname(require.resolve('@scalar/api-reference')), 'browser/standalone.js'), join(dist, 'scalar-api-reference.js'));
   const processors = join(packageDir('@twilio/video-processors'), 'dist/build');
   for (const name of await readdir(processors)) {
     if (/^(tflite|selfie_segmentation|twilio-gaussian-blur)/.test(name)) await copyFile(join(processors, name), join(dist, name));

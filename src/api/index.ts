@@ -9,8 +9,11 @@ import { calendarRoutes } from './routes/calendars.js';
 import { eventsRoutes } from './routes/events.js';
 import { meetingTypesRoutes } from './routes/meeting-types.js';
 import { roomsRoutes } from './routes/rooms.js';
+import { webhooksRoutes } from './routes/webhooks.js';
 
-export const MEETINGS_API_BASE = '/api/meetings';
+import { MEETINGS_API_BASE } from './paths.js';
+
+export { MEETINGS_API_BASE } from './paths.js';
 /** Far above any real request (a schedule with a year of overrides is about 100 KB); web-app.ts applies it to every route. */
 export const MAX_BODY_BYTES = 512 * 1024;
 
@@ -28,6 +31,7 @@ export function createMeetingsApi(deps: AppDeps): OpenAPIHono<any> {
   api.route('/rooms', roomsRoutes(deps));
   api.route('/events', eventsRoutes(deps));
   api.route('/people', calendarRoutes(deps));
+  api.route('/webhooks', webhooksRoutes(deps));
   return api;
 }
 

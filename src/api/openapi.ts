@@ -68,6 +68,11 @@ export function jsonResponse<S extends z.ZodType>(schema: S, description: string
 
 export const bearerAuth = [{ apiKey: [] as string[] }];
 
+/** The Location header of a 201: where the new resource is. */
+export function locationHeader(description: string) {
+  return { Location: { description: `${description}: its URL path`, schema: { type: 'string' as const, example: '/api/meetings/bookings/1f0c6d1e-4f5b-4c59-9d3c-1b7e9c1a2b3c' } } };
+}
+
 /** Document-level settings: title, the API-key security scheme. */
 export const documentConfig = {
   openapi: '3.1.0',
@@ -82,7 +87,19 @@ export const documentConfig = {
       'Limits on input (each refusal is a 400 naming the field): instants from 2000-01-01T00:00:00Z to before 2200-01-01T00:00:00Z, ' +
       'local dates from 2000-01-01 to 2199-12-31, Slack member ids at most 64 characters, no text with the NUL character (\\u0000), ' +
       'request bodies at most 512 KB (413).',
+    contact: { name: 'Meetings for Slack: the team running this server' },
   },
+  servers: [{ url: '/', description: 'This server (paths start with /api/meetings)' }],
+  tags: [
+    { name: 'Meeting types', description: 'What can be booked: durations, slot intervals, buffers, notice, horizon, daily limits, join windows.' },
+    { name: 'Availability', description: 'Free slots for one or more hosts, and the people and working hours they come from.' },
+    { name: 'Bookings', description: 'Book, list, move and cancel meetings, with join links, .ics links and the ticket they are about.' },
+    { name: 'Booking events', description: 'Every change to a booking or its call, and how each consumer (Slack, webhooks, video) fared.' },
+    { name: 'Booking links', description: 'Public booking pages (PUBLIC_URL/book/<team>/<slug>): who is booked, how (one, all, round robin), the questions asked.' },
+    { name: 'Calendars', description: "People's own calendars (CalDAV, iCal feeds, Google, Microsoft 365) whose busy time counts, and where bookings are added." },
+    { name: 'Webhooks', description: 'Endpoints that receive booking events, signed per Standard Webhooks, with their delivery log.' },
+    { name: 'Video rooms', description: 'Joining a booking\'s call (authenticated by its join link) and Twilio\'s status callbacks.' },
+  ],
 };
 
 /** Registers the bearer scheme on a router whose document is served. */
@@ -90,6 +107,6 @@ export function registerSecurity(app: OpenAPIHono<any>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'A team API key: mfs_<prefix>_<secret>',
+    description: 'A team API key: `mfs_<prefix>_<secret>`',
   });
 }

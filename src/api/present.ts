@@ -1,7 +1,14 @@
 import type { z } from '@hono/zod-openapi';
-import type { Booking as BookingRecord, MeetingType as MeetingTypeRecord, Person as PersonRecord } from '../bookings/index.js';
+import { calendarUrl, type Booking as BookingRecord, type MeetingType as MeetingTypeRecord, type Person as PersonRecord } from '../bookings/index.js';
 import { formatIsoInZone, formatSlotLabel, presentSlot, type HostSchedule, type Slot as SlotRecord } from '../core/availability/index.js';
+import { joinUrl, personalGuestJoinUrl } from '../video/links.js';
 import type { Booking, MeetingType, Person, Schedule, Slot } from './schemas.js';
+
+/** What presenting a booking's links needs: where the app is, and the key links are signed with. */
+export interface LinkConfig {
+  publicUrl: string;
+  linkSecret: string;
+}
 
 /** Records as the API shows them: instants in the viewer's zone with its offset, and in UTC. */
 
@@ -28,9 +35,34 @@ export function presentSlots(slots: SlotRecord[], timeZone: string): z.infer<typ
   return slots.map((s) => presentSlot(s, timeZone));
 }
 
-export function presentBooking(b: BookingRecord, timeZone: string): z.infer<typeof Booking> {
+/**
+ * A booking as the API (and its webhooks) show it: with each participant's own join link (members
+ * and guests; each follows the meeting's moves) and .ics link, and the meeting's shared .ics link.
+ */
+export async function presentBooking(config: LinkConfig, b: BookingRecord, timeZone: string): Promise<z.infer<typeof Booking>> {
+  const live = b.status === 'confirmed';
+  const target = { teamId: b.teamId, bookingId: b.id };
+  const participants = await Promise.all(
+    b.participants.map(async (p) => ({
+      role: p.role,
+      personId: p.slackUserId,
+      guestId: p.guestId,
+      guestName: p.guestName,
+      guestEmail: p.guestEmail,
+      guestTimeZone: p.guestTimeZone,
+      joinUrl: !live
+        ? null
+        : p.slackUserId
+          ? await joinUrl(config, { ...target, participant: p.slackUserId })
+          : p.guestId
+            ? await personalGuestJoinUrl(config, target, p.guestId)
+            : null,
+      calendarUrl: p.slackUserId ? calendarUrl(config, b.teamId, b.id, p.slackUserId) : null,
+    })),
+  );
   return {
     id: b.id,
+    meetingId: b.meetingId,
     status: b.status,
     title: b.title,
     notes: b.notes,
@@ -43,7 +75,10 @@ export function presentBooking(b: BookingRecord, timeZone: string): z.infer<type
     endUtc: b.endsAt.toISOString(),
     label: formatSlotLabel(b.startsAt, b.endsAt, timeZone),
     organizerId: b.organizerId,
-    participants: b.participants.map((p) => ({ role: p.role, personId: p.slackUserId, guestName: p.guestName, guestEmail: p.guestEmail, guestTimeZone: p.guestTimeZone })),
+    participants,
+    externalReference: b.externalRefId ? { id: b.externalRefId, url: b.externalRefUrl } : null,
+    metadata: b.metadata ?? {},
+    calendarUrl: calendarUrl(config, b.teamId, b.id),
     source: b.source,
     bookingLinkId: b.bookingLinkId,
     cancelReason: b.cancelReason,

@@ -1,6 +1,18 @@
 import { z } from '@hono/zod-openapi';
 import { dateOverrideSchema, hostDailyLimitSchema, timeZoneSchema, weeklyRuleSchema } from '../core/availability/index.js';
-import { guestSchema, meetingTypeFieldsSchema, personIdSchema } from '../core/bookings/schemas.js';
+import {
+  BOOKING_SORTS,
+  EXTERNAL_REF_ID_MAX_LENGTH,
+  METADATA_MAX_BYTES,
+  METADATA_MAX_DEPTH,
+  METADATA_MAX_KEYS,
+  externalRefIdSchema,
+  externalReferenceSchema,
+  guestSchema,
+  meetingTypeFieldsSchema,
+  metadataSchema,
+  personIdSchema,
+} from '../core/bookings/schemas.js';
 import { bookingLinkFieldsSchema, slugSchema } from '../core/bookings/links.js';
 import { INSTANT_RANGE_MESSAGE, SLACK_ID_MAX_LENGTH, isInstantInRange, text } from '../core/input.js';
 
@@ -95,7 +107,7 @@ const HostIdList = z.preprocess(
 export const SlotsQuery = z
   .object({
     meetingTypeId: uuid('a meeting type'),
-    hostIds: HostIdList.meta({ description: 'One or more Slack member ids, comma separated or repeated', example: 'U0ANA,U0BEN' }),
+    hostIds: HostIdList.meta({ description: 'One or more Slack member ids, comma separated (U0ANA,U0BEN) or repeated', example: ['U0ANA', 'U0BEN'] }),
     from: Instant.optional().meta({ description: `Start of the window (default: now), ${INSTANT_RANGE_DOC}` }),
     to: Instant.optional().meta({ description: 'End of the window (default: from + 7 days; at most 62 days after from)' }),
     mode: z.enum(['all', 'any']).default('all').meta({ description: 'all: every host free; any: at least one free (each slot names who)' }),
@@ -202,6 +214,20 @@ export const IdempotencyHeader = z.object({
     .meta({ description: 'Any unique string of 1 to 200 characters; a retry with the same key and body returns the first booking instead of booking twice' }),
 });
 
+export const ExternalReferenceInput = externalReferenceSchema
+  .meta({
+    description: 'The ticket (or other record) this meeting is about: its id in that system and a link to it. Kept through reschedules; the Slack message links it; list bookings by it with externalRefId.',
+    example: { id: 'HD-4711', url: 'https://help.example.com/tickets/4711' },
+  })
+  .openapi('ExternalReferenceInput');
+
+export const MetadataInput = metadataSchema
+  .meta({
+    description: `Free-form JSON object kept with the booking and sent in its webhooks: at most ${METADATA_MAX_BYTES / 1024} KB as JSON, ${METADATA_MAX_KEYS} keys, ${METADATA_MAX_DEPTH} levels deep, no NUL character`,
+    example: { priority: 'high', customerTier: 'gold' },
+  })
+  .openapi('Metadata');
+
 export const BookingCreateBody = z
   .object({
     meetingTypeId: uuid('a meeting type'),
@@ -211,6 +237,8 @@ export const BookingCreateBody = z
     start: Instant,
     title: text().trim().min(1).max(200).optional(),
     notes: text().trim().max(3000).optional(),
+    externalReference: ExternalReferenceInput.optional(),
+    metadata: MetadataInput.optional(),
     timeZone: TimeZone.optional().meta({ description: 'Zone the answer\'s times are shown in (UTC when absent)' }),
   })
   .strict()
@@ -222,8 +250,15 @@ export const BookingListQuery = z
     from: Instant.optional().meta({ description: `Only bookings ending after this instant, ${INSTANT_RANGE_DOC}` }),
     to: Instant.optional().meta({ description: `Only bookings starting before this instant, ${INSTANT_RANGE_DOC}` }),
     status: z.enum(['confirmed', 'cancelled']).optional(),
+    attendeeEmail: z.email('must be an email address').max(320).optional().meta({
+      description: 'Only bookings with this attendee: a guest with this email, or a member whose Slack email it is (case does not matter)',
+      example: 'sam@example.org',
+    }),
+    meetingTypeId: uuid('a meeting type').optional().meta({ description: 'Only bookings of this meeting type' }),
+    externalRefId: externalRefIdSchema.optional().meta({ description: `Only bookings about this ticket (externalReference.id, exact, at most ${EXTERNAL_REF_ID_MAX_LENGTH} characters)`, example: 'HD-4711' }),
+    sort: z.enum(BOOKING_SORTS).default('start').meta({ description: 'start: earliest first (default); -start: latest first; created: oldest booking first; -created: newest booking first' }),
     limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: text().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
+    cursor: text().max(400).optional().meta({ description: 'nextCursor of the previous page (with the same sort)' }),
   })
   .extend(ViewerTimeZoneQuery.shape)
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });
@@ -249,16 +284,28 @@ export const CancelBody = z
 export const Participant = z
   .object({
     role: z.enum(['organizer', 'host', 'guest']),
-    personId: z.string().nullable(),
+    personId: z.string().nullable().meta({ description: 'The Slack member id of a member; null for a guest' }),
+    guestId: z.uuid().nullable().meta({ description: 'A guest\'s id in the meeting, the same through every move; null for a member' }),
     guestName: z.string().nullable(),
     guestEmail: z.string().nullable(),
     guestTimeZone: z.string().nullable().meta({ description: "The guest's time zone, when given: their emails show times in it" }),
+    joinUrl: z.string().nullable().meta({
+      description:
+        'This person\'s own join link (it joins the call as them and follows the meeting when it moves); give it only to them. Null once the booking is cancelled.',
+    }),
+    calendarUrl: z.string().nullable().meta({ description: 'A member\'s own .ics file, with their join link inside; null for a guest' }),
   })
   .openapi('Participant');
+
+export const ExternalReference = z
+  .object({ id: z.string(), url: z.string().nullable() })
+  .meta({ description: 'The ticket this meeting is about', example: { id: 'HD-4711', url: 'https://help.example.com/tickets/4711' } })
+  .openapi('ExternalReference');
 
 export const Booking = z
   .object({
     id: z.uuid(),
+    meetingId: z.uuid().meta({ description: 'The meeting: the id of its first booking, the same through every move (a move makes a new booking)' }),
     status: z.enum(['confirmed', 'cancelled']),
     title: z.string(),
     notes: z.string().nullable(),
@@ -272,6 +319,9 @@ export const Booking = z
     label: z.string(),
     organizerId: z.string(),
     participants: z.array(Participant),
+    externalReference: ExternalReference.nullable(),
+    metadata: z.record(z.string(), z.unknown()).meta({ description: 'What the integration stored with the booking' }),
+    calendarUrl: z.string().meta({ description: 'The meeting\'s .ics file (without anyone\'s personal join link); it follows moves and cancellation' }),
     source: z.enum(['slack', 'api', 'web']).meta({ description: 'Where it was booked: the Slack app, the API, or a public booking page' }),
     bookingLinkId: z.uuid().nullable().meta({ description: 'The booking link it was booked through, if any' }),
     cancelReason: z.string().nullable(),

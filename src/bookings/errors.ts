@@ -27,7 +27,7 @@ export class InvalidInputError extends BookingError {
 
 export class NotFoundError extends BookingError {
   constructor(
-    readonly entity: 'booking' | 'meeting_type' | 'person' | 'booking_link',
+    readonly entity: 'booking' | 'meeting_type' | 'person' | 'booking_link' | 'webhook_endpoint' | 'webhook_delivery',
     readonly id: string,
     field?: string,
   ) {
@@ -35,7 +35,14 @@ export class NotFoundError extends BookingError {
   }
 }
 
-const entityLabel = { booking: 'Booking', meeting_type: 'Meeting type', person: 'Person', booking_link: 'Booking link' } as const;
+const entityLabel = {
+  booking: 'Booking',
+  meeting_type: 'Meeting type',
+  person: 'Person',
+  booking_link: 'Booking link',
+  webhook_endpoint: 'Webhook endpoint',
+  webhook_delivery: 'Webhook delivery',
+} as const;
 
 export class PastTimeError extends BookingError {
   constructor(readonly start: Date) {

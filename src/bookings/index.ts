@@ -8,3 +8,4 @@ export * from './teams.js';
 export * from './lineage.js';
 export * from './booking-links.js';
 export * from './link-bookings.js';
+export * from './calendar-links.js';

@@ -10,6 +10,7 @@ import {
   type RoundRobinBookingInput,
   type CancelBookingInput,
   type CreateBookingInput,
+  type BookingSort,
   type ListBookingsInput,
   type RescheduleBookingInput,
 } from '../core/bookings/schemas.js';
@@ -131,6 +132,9 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
         idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
         bookingLinkId: data.bookingLinkId ?? null,
         answers: data.answers ?? null,
+        externalRefId: data.externalReference?.id ?? null,
+        externalRefUrl: data.externalReference?.url ?? null,
+        metadata: data.metadata ?? {},
       });
       if (!booking) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
       await recordEvent(tx, {
@@ -211,6 +215,9 @@ export async function createRoundRobinBooking(db: Database, teamId: string, inpu
         slackMessageTs: null,
         bookingLinkId: data.bookingLinkId,
         answers: data.answers ?? null,
+        externalRefId: data.externalReference?.id ?? null,
+        externalRefUrl: data.externalReference?.url ?? null,
+        metadata: data.metadata ?? {},
         previous: null,
         locked: true,
         idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
@@ -324,6 +331,9 @@ export async function rescheduleBooking(
         slackMessageTs: locked.slackMessageTs,
         bookingLinkId: locked.bookingLinkId,
         answers: locked.answers,
+        externalRefId: locked.externalRefId,
+        externalRefUrl: locked.externalRefUrl,
+        metadata: locked.metadata,
         previous: locked,
         locked: true,
         external,
@@ -402,10 +412,19 @@ export interface BookingPage {
   nextCursor: string | null;
 }
 
-/** Bookings in start order, optionally for one person, overlapping a range, of one status. */
+/**
+ * Bookings a page at a time, filtered by person, attendee email, meeting type, external reference,
+ * time range and status, in the order asked for (start time by default). The cursor carries the
+ * sort and the last row's key, so a page never repeats or skips a booking.
+ */
 export async function listBookings(db: Database, teamId: string, input: ListBookingsInput = {}): Promise<BookingPage> {
   const query = parseInput(listBookingsSchema, input);
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, query.sort) : undefined;
+  // created_at holds microseconds and a cursor milliseconds: compare and order at the cursor's precision.
+  const byStart = query.sort === 'start' || query.sort === '-start';
+  const column = byStart ? sql`${bookings.startsAt}` : sql`date_trunc('milliseconds', ${bookings.createdAt})`;
+  const descending = query.sort.startsWith('-');
+  const email = query.attendeeEmail?.toLowerCase();
   return withTeam(db, teamId, async (tx) => {
     const rows = await tx
       .select()
@@ -415,6 +434,8 @@ export async function listBookings(db: Database, teamId: string, input: ListBook
           query.status ? eq(bookings.status, query.status) : undefined,
           query.from ? gt(bookings.endsAt, query.from) : undefined,
           query.to ? lt(bookings.startsAt, query.to) : undefined,
+          query.meetingTypeId ? eq(bookings.meetingTypeId, query.meetingTypeId) : undefined,
+          query.externalRefId ? eq(bookings.externalRefId, query.externalRefId) : undefined,
           query.personId
             ? exists(
                 tx
@@ -423,18 +444,24 @@ export async function listBookings(db: Database, teamId: string, input: ListBook
                   .where(and(eq(meetingParticipants.bookingId, bookings.id), eq(meetingParticipants.slackUserId, query.personId))),
               )
             : undefined,
+          email
+            ? sql`exists (select 1 from meeting_participants p where p.booking_id = ${bookings.id} and (lower(p.guest_email) = ${email}
+                  or p.slack_user_id in (select u.slack_user_id from users u where lower(u.email) = ${email})))`
+            : undefined,
           after
-            ? or(gt(bookings.startsAt, after.startsAt), and(eq(bookings.startsAt, after.startsAt), gt(bookings.id, after.id)))
+            ? descending
+              ? sql`(${column}, ${bookings.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+              : sql`(${column}, ${bookings.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
             : undefined,
         ),
       )
-      .orderBy(asc(bookings.startsAt), asc(bookings.id))
+      .orderBy(...(descending ? [desc(column), desc(bookings.id)] : [asc(column), asc(bookings.id)]))
       .limit(query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
       bookings: await loadBookings(tx, page),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.startsAt, last.id) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, byStart ? last.startsAt : last.createdAt, last.id) : null,
     };
   });
 }
@@ -481,6 +508,10 @@ interface NewBooking {
   slackMessageTs: string | null;
   bookingLinkId: string | null;
   answers: BookingAnswer[] | null;
+  /** The ticket it is about and the integration's metadata, carried through every move. */
+  externalRefId: string | null;
+  externalRefUrl: string | null;
+  metadata: Record<string, unknown>;
   /** The booking this one moves (its meeting and sequence carry on). */
   previous: BookingRow | null;
   /** The hosts' locks are already held. */
@@ -533,6 +564,9 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
       answers: b.answers,
       slackChannelId: b.slackChannelId,
       slackMessageTs: b.slackMessageTs,
+      externalRefId: b.externalRefId,
+      externalRefUrl: b.externalRefUrl,
+      metadata: b.metadata,
       rescheduledFromId: b.previous?.id ?? null,
     })
     .returning();
@@ -712,18 +746,23 @@ async function hashRequest(value: unknown): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function encodeCursor(startsAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([startsAt.toISOString(), id])).toString('base64url');
+function encodeCursor(sort: BookingSort, at: Date, id: string): string {
+  // The start-order cursor keeps its first shape ([instant, id]), so cursors handed out before sorting existed still work.
+  const value = sort === 'start' ? [at.toISOString(), id] : [at.toISOString(), id, sort];
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { startsAt: Date; id: string } {
+function decodeCursor(cursor: string, sort: BookingSort): { at: Date; id: string } {
+  let decoded: { at: Date; id: string; sort: string };
   try {
-    const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const startsAt = new Date(iso);
-    if (!isInstantInRange(startsAt) || !isUuid(id)) throw new Error('bad cursor');
-    return { startsAt, id };
+    const [iso, id, cursorSort = 'start'] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string, string?];
+    const at = new Date(iso);
+    if (typeof iso !== 'string' || !isInstantInRange(at) || typeof id !== 'string' || !isUuid(id)) throw new Error('bad cursor');
+    decoded = { at, id, sort: cursorSort };
   } catch {
     throw new InvalidInputError('cursor: not a cursor this API returned', 'cursor');
   }
+  if (decoded.sort !== sort) throw new InvalidInputError(`cursor: this cursor belongs to sort=${decoded.sort}; send the same sort with it`, 'cursor');
+  return decoded;
 }
 

@@ -142,11 +142,19 @@ export const bookings = pgTable(
     answers: jsonb('answers').$type<BookingAnswer[]>(),
     slackChannelId: text('slack_channel_id'),
     slackMessageTs: text('slack_message_ts'),
+    /** The ticket (or other record) elsewhere that this meeting is about: its id there and a link to it. */
+    externalRefId: text('external_ref_id'),
+    externalRefUrl: text('external_ref_url'),
+    /** Free-form JSON an integration keeps with the booking (bounded in size by the input rules). */
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index('bookings_team_starts_idx').on(t.teamId, t.startsAt),
+    index('bookings_team_created_idx').on(t.teamId, t.createdAt),
+    index('bookings_external_ref_idx').on(t.teamId, t.externalRefId).where(sql`${t.externalRefId} is not null`),
+    check('bookings_external_ref_check', sql`${t.externalRefUrl} is null or ${t.externalRefId} is not null`),
     index('bookings_rescheduled_from_idx').on(t.rescheduledFromId),
     index('bookings_meeting_idx').on(t.meetingId, t.sequence),
     index('bookings_link_idx').on(t.teamId, t.bookingLinkId, t.startsAt).where(sql`${t.bookingLinkId} is not null`),
@@ -598,6 +606,112 @@ export const calendarWrites = pgTable(
   (t) => [primaryKey({ columns: [t.calendarId, t.meetingId] }), index('calendar_writes_person_idx').on(t.teamId, t.slackUserId, t.startsAt)],
 );
 
+export const webhookEndpointStatus = pgEnum('webhook_endpoint_status', ['enabled', 'disabled']);
+export const webhookDeliveryStatus = pgEnum('webhook_delivery_status', ['pending', 'delivered', 'failed']);
+
+/**
+ * A team's webhook endpoint: where booking events are POSTed, signed per Standard Webhooks with
+ * its own secret. It records who created it (an API key or a Slack member) and whom to tell in
+ * Slack when it is disabled after failing for too long.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description'),
+    /** The event kinds it receives. */
+    eventTypes: jsonb('event_types').$type<string[]>().notNull(),
+    /** whsec_<base64>: needed in clear to sign; row level security keeps it inside the team. */
+    secret: text('secret').notNull(),
+    status: webhookEndpointStatus('status').notNull().default('enabled'),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    disabledReason: text('disabled_reason'),
+    /** Set at the first failed attempt after a success, cleared by any success. */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
+    createdByKind: text('created_by_kind').notNull(),
+    /** The API key's id, or the Slack member's id. */
+    createdBy: text('created_by').notNull(),
+    /** The Slack member told when it is disabled (a Slack creator by default). */
+    notifySlackUserId: text('notify_slack_user_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('webhook_endpoints_team_idx').on(t.teamId, t.createdAt),
+    check('webhook_endpoints_created_by_check', sql`${t.createdByKind} in ('api_key', 'slack')`),
+  ],
+);
+
+/**
+ * One message to one endpoint: a booking event (or a test), its body fixed when it was made (so
+ * every retry sends the same webhook-id and payload), and its own retry schedule. Senders in any
+ * process claim due rows with FOR UPDATE SKIP LOCKED and a lease.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    /** The booking event it carries; null for a test message. */
+    eventId: bigint('event_id', { mode: 'number' }),
+    /** The webhook-id header: the same on every attempt, so a receiver can drop repeats. */
+    messageId: text('message_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: webhookDeliveryStatus('status').notNull().default('pending'),
+    /** Attempts in the current round (a redelivery by hand starts a new round). */
+    attempts: integer('attempts').notNull().default(0),
+    /** Attempts this round may make; null = as many as the sender's retry schedule has (a test message makes one). */
+    maxAttempts: integer('max_attempts'),
+    /** The first failed attempt of this round: the endpoint is disabled if nothing reached it since, when the round gives up. */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leasedUntil: timestamp('leased_until', { withTimezone: true }),
+    /** Which claim holds the lease, so a sender whose lease ran out cannot settle another's attempt. */
+    leaseToken: uuid('lease_token'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /** When it was last sent again by hand (that round's first attempt is logged as manual). */
+    redeliveredAt: timestamp('redelivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_endpoint_key').on(t.eventId, t.endpointId),
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_endpoint_idx').on(t.teamId, t.endpointId, t.createdAt),
+    index('webhook_deliveries_team_idx').on(t.teamId, t.createdAt),
+  ],
+);
+
+/** Every attempt to send a delivery: what the endpoint answered, or why it could not be reached. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    /** scheduled (the retry schedule), manual (a redelivery asked for), test (a test message sent at once). */
+    trigger: text('trigger').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    statusCode: integer('status_code'),
+    /** The start of the response body (at most 1 KB). */
+    responseSnippet: text('response_snippet'),
+    error: text('error'),
+    succeeded: boolean('succeeded').notNull(),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.id)],
+);
+
 export const tenantTables = [
   'teams',
   'users',
@@ -621,4 +735,7 @@ export const tenantTables = [
   'calendar_accounts',
   'calendars',
   'calendar_writes',
+  'webhook_endpoints',
+  'webhook_deliveries',
+  'webhook_attempts',
 ] as const;

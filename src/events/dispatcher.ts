@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { rawRows } from '../db/raw.js';
 import { withTeam, withoutTeam } from '../db/tenant.js';
 import { EVENTS_CHANNEL, type BookingEventKind, type EventPayloads } from './outbox.js';
+import { rawRows } from '../db/raw.js';
+import { WorkLoop, type WorkLoopOptions } from './work-loop.js';
 
 /** An event as a handler receives it. */
 export interface DeliveredEvent<K extends BookingEventKind = BookingEventKind> {
@@ -39,7 +40,7 @@ export interface BackgroundJob {
   runOnce(): Promise<number>;
 }
 
-/** One consumer of booking events (Slack, email, webhooks, video). Must be idempotent by event id. */
+/** One consumer of booking events (Slack, email, webhooks, video, calendars). Must be idempotent by event id. */
 export interface EventHandler {
   name: string;
   kinds: readonly BookingEventKind[];
@@ -51,18 +52,13 @@ export interface EventHandler {
   job?: BackgroundJob;
 }
 
-export interface DispatcherOptions {
-  /** How often to look for due deliveries when no notification arrives (retries come due this way). */
-  pollMs?: number;
+export interface DispatcherOptions extends WorkLoopOptions {
+  /** How often the handlers' background jobs look for due work (each job has its own default). */
+  jobPollMs?: number;
   /** Deliveries claimed at once (of different meetings; one meeting's events go one at a time). */
   batchSize?: number;
   /** A claimed delivery not finished in this time is taken over by another dispatcher. */
   leaseMs?: number;
-  /** LISTEN on the events channel (DatabaseHandle.listen), so a commit wakes the dispatcher at once. */
-  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
-  /** How often the handlers' background jobs look for due work (each job has its own default). */
-  jobPollMs?: number;
-  log?: Pick<Console, 'warn' | 'error'>;
 }
 
 const DISPATCHER_SETTINGS = { 'app.dispatcher': 'on' };
@@ -90,53 +86,35 @@ interface ClaimedRow {
  * retries and backoff, from any number of processes at once (rows are claimed with FOR UPDATE SKIP
  * LOCKED and a lease). Failures stay visible in event_deliveries (attempts, last_error).
  */
-export class EventDispatcher {
+export class EventDispatcher extends WorkLoop {
   private readonly handlers: Map<string, EventHandler>;
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
-  private kicked = false;
-  private unlisten?: () => Promise<void>;
-  private readonly pollMs: number;
   private readonly batchSize: number;
   private readonly leaseMs: number;
-  private readonly log: Pick<Console, 'warn' | 'error'>;
+  private readonly jobPollMs: number | undefined;
 
   constructor(
     private readonly db: Database,
     handlers: readonly EventHandler[],
-    private readonly options: DispatcherOptions = {},
+    options: DispatcherOptions = {},
   ) {
+    super('Events', EVENTS_CHANNEL, options);
     this.handlers = new Map(handlers.map((h) => [h.name, h]));
-    this.pollMs = options.pollMs ?? 1_000;
     this.batchSize = options.batchSize ?? 20;
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.log = options.log ?? console;
+    this.jobPollMs = options.jobPollMs;
   }
 
   get handlerNames(): string[] {
     return [...this.handlers.keys()];
   }
 
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    if (this.options.listen) {
-      try {
-        this.unlisten = await this.options.listen(EVENTS_CHANNEL, () => this.kick());
-      } catch (error) {
-        this.log.warn(`Events: cannot LISTEN (${error instanceof Error ? error.message : error}); polling every ${this.pollMs} ms`);
-      }
-    }
-    this.loop = this.run();
-    for (const job of this.jobs) job.start({ pollMs: this.options.jobPollMs });
+  override async start(): Promise<void> {
+    await super.start();
+    for (const job of this.jobs) job.start({ pollMs: this.jobPollMs });
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await Promise.all([this.loop, ...this.jobs.map((job) => job.stop())]);
-    await this.unlisten?.().catch(() => {});
+  override async stop(): Promise<void> {
+    await Promise.all([super.stop(), ...this.jobs.map((job) => job.stop())]);
   }
 
   /** Makes the handlers' background jobs look for due work now (after a clock change in tests, say). */
@@ -153,53 +131,12 @@ export class EventDispatcher {
     return [...this.handlers.values()].flatMap((h) => (h.job ? [h.job] : []));
   }
 
-  /** Look now rather than at the next poll. */
-  kick(): void {
-    this.kicked = true;
-    this.wake?.();
-  }
-
-  /** Runs until nothing is due before the deadline, retries included (tests, and a clean shutdown). */
-  async drain(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if ((await this.runOnce()) > 0) continue;
-      if (!(await this.hasDueWork(deadline - Date.now()))) return;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error(`Events: still delivering after ${timeoutMs} ms`);
-  }
-
   /** One round: fan new events out into deliveries, then claim and deliver what is due. Returns deliveries attempted. */
   async runOnce(): Promise<number> {
     await this.fanOut();
     const claimed = await this.claim();
     await Promise.all(claimed.map((row) => this.deliver(row)));
     return claimed.length;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let worked = 0;
-      try {
-        worked = await this.runOnce();
-      } catch (error) {
-        this.log.error('Events: dispatch round failed', error);
-      }
-      if (!this.running) break;
-      if (worked > 0 || this.kicked) {
-        this.kicked = false;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
   }
 
   /** New events get one pending delivery per handler that wants their kind. */
@@ -330,7 +267,7 @@ export class EventDispatcher {
     };
   }
 
-  private async hasDueWork(withinMs: number): Promise<boolean> {
+  protected async hasDueWork(withinMs: number): Promise<boolean> {
     const handlers = [...this.handlers.keys()];
     return withoutTeam(
       this.db,

@@ -4,7 +4,7 @@ import { addLocalDays, localDateOf, startOfLocalDay } from '../core/availability
 import { withTeam } from '../db/tenant.js';
 import { scheduleToForm } from './availability-form.js';
 import { WEEKDAYS } from './blocks/availability-modal.js';
-import { calendarsHomeBlocks, HOME_CALENDARS_SHOWN } from './blocks/calendars.js';
+import { calendarsHomeBlocks } from './blocks/calendars.js';
 import { connectLink } from '../calendars/connect.js';
 import { oauthClientOf } from '../calendars/oauth.js';
 import { CACHE_AHEAD_DAYS } from '../calendars/service.js';
@@ -12,15 +12,18 @@ import { LIMITS, mrkdwn, plain } from './blocks/limits.js';
 import type { SlackContext } from './context.js';
 import { meetingRows } from './upcoming.js';
 import { bookingLinkBlocks } from './booking-link-form.js';
+import { webhookHomeBlocks } from './blocks/webhooks.js';
+import { lastDeliveries } from '../webhooks/deliveries.js';
+import { listEndpoints } from '../webhooks/endpoints.js';
 
 export const HomeActions = { editAvailability: 'home_edit_availability', book: 'home_book', newLink: 'home_new_link' } as const;
 const DAY_MS = 86_400_000;
 /** Booking links shown (one block each); `/meet links` lists them all. */
 const LINKS_SHOWN = 10;
-/** The links section around them: divider, header, "more", actions. */
-const LINKS_FRAME = 4;
-/** Meetings shown per section, so the tab (with its links and calendars) stays inside Slack's 100 blocks. */
-const PER_SECTION = Math.floor((LIMITS.homeBlocks - 12 - (LINKS_SHOWN + LINKS_FRAME) - (HOME_CALENDARS_SHOWN + 10 + 6)) / 2);
+/** At most this many meetings per section; fewer when the other sections leave less of Slack's 100 blocks. */
+const PER_SECTION = 40;
+/** The tab's blocks other than meetings and the links, calendars and webhooks sections (headers, hours, "more" lines, the links frame). */
+const FIXED_BLOCKS = 16;
 
 /** The App Home tab: today's and this week's meetings with join buttons, and the person's hours. */
 export async function publishHome(ctx: SlackContext, client: WebClient, teamId: string, userId: string): Promise<void> {
@@ -29,19 +32,23 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
   const today = localDateOf(now, person.timeZone);
   const tomorrow = startOfLocalDay(addLocalDays(today, 1), person.timeZone);
   const weekEnd = startOfLocalDay(addLocalDays(today, 7), person.timeZone);
-  const [todays, week, schedule, links, calendars] = await Promise.all([
+  const [todays, week, schedule, links, calendars, webhooks] = await Promise.all([
     listBookings(ctx.db, teamId, { personId: userId, from: now, to: tomorrow, status: 'confirmed', limit: PER_SECTION }),
     listBookings(ctx.db, teamId, { personId: userId, from: tomorrow, to: weekEnd, status: 'confirmed', limit: PER_SECTION }),
     withTeam(ctx.db, teamId, (tx) => getSchedule(tx, userId)),
     bookingLinkBlocks(ctx, teamId, userId),
     calendarsSection(ctx, teamId, userId, now),
+    person.isAdmin ? webhooksSection(ctx, teamId) : [],
   ]);
+  // The meetings get what the other sections leave of the tab's blocks.
+  const room = LIMITS.homeBlocks - FIXED_BLOCKS - Math.min(links.length, LINKS_SHOWN) - calendars.length - webhooks.length;
+  const perSection = Math.max(1, Math.min(PER_SECTION, Math.floor(room / 2)));
   const hours = scheduleToForm(schedule, today);
   const view = homeView({
-    today: await meetingRows(ctx, teamId, userId, todays.bookings),
-    todayMore: Boolean(todays.nextCursor),
-    week: await meetingRows(ctx, teamId, userId, week.bookings),
-    weekMore: Boolean(week.nextCursor),
+    today: await meetingRows(ctx, teamId, userId, todays.bookings.slice(0, perSection)),
+    todayMore: Boolean(todays.nextCursor) || todays.bookings.length > perSection,
+    week: await meetingRows(ctx, teamId, userId, week.bookings.slice(0, perSection)),
+    weekMore: Boolean(week.nextCursor) || week.bookings.length > perSection,
     links: links.slice(0, LINKS_SHOWN),
     linksMore: links.length > LINKS_SHOWN,
     hoursText: [
@@ -53,8 +60,15 @@ export async function publishHome(ctx: SlackContext, client: WebClient, teamId: 
       .filter(Boolean)
       .join('\n'),
     calendars,
+    webhooks,
   });
   await client.views.publish({ user_id: userId, view });
+}
+
+/** Workspace admins see the team's webhook endpoints. */
+async function webhooksSection(ctx: SlackContext, teamId: string): Promise<any[]> {
+  const endpoints = await listEndpoints(ctx.db, teamId);
+  return webhookHomeBlocks(endpoints, await lastDeliveries(ctx.db, teamId, endpoints.map((e) => e.id)));
 }
 
 async function calendarsSection(ctx: SlackContext, teamId: string, userId: string, now: Date): Promise<any[]> {
@@ -71,7 +85,17 @@ async function calendarsSection(ctx: SlackContext, teamId: string, userId: strin
   return calendarsHomeBlocks({ configured: true, accounts, googleUrl, microsoftUrl, now });
 }
 
-export function homeView(input: { today: any[]; todayMore: boolean; week: any[]; weekMore: boolean; hoursText: string; links?: any[]; linksMore?: boolean; calendars?: any[] }) {
+export function homeView(input: {
+  today: any[];
+  todayMore: boolean;
+  week: any[];
+  weekMore: boolean;
+  hoursText: string;
+  links?: any[];
+  linksMore?: boolean;
+  calendars?: any[];
+  webhooks?: any[];
+}) {
   const more = (shown: number) => ({ type: 'context', elements: [mrkdwn(`Showing the first ${shown}. \`/meet list\` lists them in order.`)] });
   const blocks: any[] = [
     { type: 'header', block_id: 'h_today', text: plain('Today', LIMITS.headerText) },
@@ -103,6 +127,7 @@ export function homeView(input: { today: any[]; todayMore: boolean; week: any[];
       elements: [{ type: 'button', action_id: HomeActions.newLink, text: plain('New booking link', LIMITS.buttonText) }],
     },
     ...(input.calendars ?? []),
+    ...(input.webhooks ?? []),
   ];
   return { type: 'home' as const, blocks };
 }

@@ -13,6 +13,8 @@ export interface SlackPerson {
   avatarUrl: string | null;
   isBot: boolean;
   deleted: boolean;
+  /** A workspace admin or owner (who may manage the team's webhooks). */
+  isAdmin: boolean;
 }
 
 const FRESH_MS = 10 * 60_000;
@@ -75,10 +77,11 @@ async function lookUp(client: WebClient, id: string): Promise<SlackPerson> {
       email,
       isBot: Boolean(user.is_bot) || id === 'USLACKBOT',
       deleted: Boolean(user.deleted),
+      isAdmin: Boolean(user.is_admin || user.is_owner || user.is_primary_owner),
     };
   } catch (error) {
     const code = slackErrorCode(error);
-    if (code === 'user_not_found') return { id, name: id, timeZone: 'UTC', email: null, avatarUrl: null, isBot: false, deleted: true };
+    if (code === 'user_not_found') return { id, name: id, timeZone: 'UTC', email: null, avatarUrl: null, isBot: false, deleted: true, isAdmin: false };
     throw new SlackApiProblem(`Could not look up <@${id}> in Slack (${code ?? 'no answer'}).`, error);
   }
 }

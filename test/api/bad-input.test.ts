@@ -131,6 +131,49 @@ describe.each(databaseKinds())('bad input answers 400 and changes nothing, on %s
     ]);
   });
 
+  it('refuses bad tickets, metadata and webhook endpoints, naming the field', async () => {
+    const nul = /NUL character/;
+    const deep = { a: { b: { c: { d: { e: { f: 1 } } } } } };
+    const endpoint = (body: Record<string, unknown>) => send('POST', '/api/meetings/webhooks/endpoints', { url: 'https://help.example.com/hooks', ...body });
+    await expectRefused([
+      { label: 'ticket without id', send: book({ externalReference: { url: 'https://help.example.com/t/1' } }), field: 'externalReference.id' },
+      { label: 'empty ticket id', send: book({ externalReference: { id: ' ' } }), field: 'externalReference.id' },
+      { label: 'ticket id with NUL', send: book({ externalReference: { id: `HD${NUL}1` } }), field: 'externalReference.id', message: nul },
+      { label: 'ticket id too long', send: book({ externalReference: { id: 'x'.repeat(201) } }), field: 'externalReference.id', message: /at most 200/ },
+      { label: 'javascript: ticket URL', send: book({ externalReference: { id: '1', url: 'javascript:alert(1)' } }), field: 'externalReference.url', message: /http or https/ },
+      { label: 'ticket URL too long', send: book({ externalReference: { id: '1', url: `https://x.example/${'a'.repeat(2000)}` } }), field: 'externalReference.url' },
+      { label: 'ticket URL with NUL', send: book({ externalReference: { id: '1', url: `https://x.example/${NUL}` } }), field: 'externalReference.url', message: nul },
+      { label: 'ticket extra field', send: book({ externalReference: { id: '1', system: 'zendesk' } }), field: 'externalReference' },
+      { label: 'metadata an array', send: book({ metadata: [1, 2] }), field: 'metadata' },
+      { label: 'metadata a string', send: book({ metadata: 'x' }), field: 'metadata' },
+      { label: 'metadata over 8 KB', send: book({ metadata: { note: 'x'.repeat(9000) } }), field: 'metadata', message: /8 KB/ },
+      { label: 'metadata NUL value', send: book({ metadata: { note: `a${NUL}` } }), field: 'metadata', message: nul },
+      { label: 'metadata NUL deep', send: book({ metadata: { list: [{ note: `a${NUL}` }] } }), field: 'metadata', message: nul },
+      { label: 'metadata NUL key', send: book({ metadata: { [`k${NUL}`]: 1 } }), field: 'metadata', message: nul },
+      { label: 'metadata too deep', send: book({ metadata: deep }), field: 'metadata', message: /5 levels/ },
+      { label: 'metadata 51 keys', send: book({ metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) }), field: 'metadata', message: /50 keys/ },
+      { label: 'list by overlong ticket', send: get(`/api/meetings/bookings?externalRefId=${'x'.repeat(201)}`), field: 'externalRefId' },
+      { label: 'list by non-email', send: get('/api/meetings/bookings?attendeeEmail=not-an-email'), field: 'attendeeEmail' },
+      { label: 'list by bad type', send: get('/api/meetings/bookings?meetingTypeId=abc'), field: 'meetingTypeId' },
+      { label: 'unknown sort', send: get('/api/meetings/bookings?sort=title'), field: 'sort' },
+      { label: 'webhook ftp URL', send: endpoint({ url: 'ftp://help.example.com/hooks' }), field: 'url', message: /http or https/ },
+      { label: 'webhook URL with NUL', send: endpoint({ url: `https://help.example.com/${NUL}` }), field: 'url', message: nul },
+      { label: 'webhook no events', send: endpoint({ eventTypes: [] }), field: 'eventTypes' },
+      { label: 'webhook unknown event', send: endpoint({ eventTypes: ['booking.deleted'] }), field: 'eventTypes.0' },
+      { label: 'webhook description NUL', send: endpoint({ description: `a${NUL}` }), field: 'description', message: nul },
+      { label: 'webhook notify not a member id', send: endpoint({ notifySlackUserId: 'ana' }), field: 'notifySlackUserId' },
+      { label: 'webhook extra field', send: endpoint({ secret: 'whsec_mine' }), field: null },
+      { label: 'webhook patch nothing', send: send('PATCH', '/api/meetings/webhooks/endpoints/00000000-0000-4000-8000-000000000000', {}), field: null },
+      { label: 'webhook id not a uuid', send: get('/api/meetings/webhooks/endpoints/abc'), field: 'id' },
+      { label: 'delivery id not a uuid', send: send('POST', '/api/meetings/webhooks/deliveries/abc/redeliver', undefined), field: 'id' },
+      { label: 'deliveries by bad status', send: get('/api/meetings/webhooks/deliveries?status=lost'), field: 'status' },
+      { label: 'deliveries bad cursor', send: get('/api/meetings/webhooks/deliveries?cursor=abc'), field: 'cursor' },
+      { label: 'recover since year 0', send: send('POST', '/api/meetings/webhooks/endpoints/00000000-0000-4000-8000-000000000000/recover', { since: '0000-01-01T00:00:00Z' }), field: 'since', message: RANGE },
+      { label: 'deliveries cursor with NUL', send: get('/api/meetings/webhooks/deliveries?cursor=abc%00'), field: 'cursor', message: nul },
+      { label: 'recover without since', send: send('POST', '/api/meetings/webhooks/endpoints/00000000-0000-4000-8000-000000000000/recover', {}), field: 'since' },
+    ]);
+  });
+
   it('answers what an attacker would try with a 4xx in the error shape, never 500, and changes nothing', async () => {
     const before = await snapshotTeam(h.handle.db, T);
     const raw = (method: string, path: string, body: string, contentType = 'application/json') => () =>

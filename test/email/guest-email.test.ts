@@ -239,12 +239,12 @@ describe.each(databaseKinds())('without email configured, on %s', (kind) => {
     expect(describeMissing(t.config).filter((line) => line.startsWith('Email:'))).toEqual([
       'Email: not configured, set MAIL_FROM; guests see their links only on the confirmation page',
     ]);
-    expect(t.events.handlerNames).toEqual(['slack']);
+    expect(t.events.handlerNames).toEqual(['slack', 'webhooks']);
     const booking = await bookThroughApi(t, { start: '2027-03-02T14:00:00Z', title: 'Quiet', guests: [SAM, KIM] });
     await eventsSettled(t);
     // Slack heard of it; email did not.
     const handlers = await rawRows<{ handler: string }>(t.handle.db, sql`select distinct handler from event_deliveries where meeting_id = ${booking.id}`);
-    expect(handlers.map((h) => h.handler)).toEqual(['slack']);
+    expect(handlers.map((h) => h.handler)).toEqual(['slack', 'webhooks']);
     expect(await remindersOf(t, booking.id)).toEqual([]);
     expect(await guestEmailRows(t, booking.id)).toEqual([]);
     t.clock.now = new Date('2027-03-02T13:30:00Z');

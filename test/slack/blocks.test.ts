@@ -4,7 +4,8 @@ import { bookingModal, loadingModal, noticeModal, slotOptionText, type BookingFo
 import { cancelModal } from '../../src/slack/blocks/cancel-modal.js';
 import { helpMessage } from '../../src/slack/blocks/help.js';
 import { LIMITS, clip, limitViolations } from '../../src/slack/blocks/limits.js';
-import { cancelledNotice, meetingMessage, personalMeetingMessage } from '../../src/slack/blocks/meeting-message.js';
+import { cancelledNotice, meetingMessage, personalMeetingMessage, ticketLine } from '../../src/slack/blocks/meeting-message.js';
+import { webhookCreatedModal, webhookFormModal, webhookHomeBlocks, endpointDisabledMessage } from '../../src/slack/blocks/webhooks.js';
 import { homeView } from '../../src/slack/home.js';
 import { encodeMetadata } from '../../src/slack/view-state.js';
 
@@ -97,6 +98,42 @@ describe('Block Kit builders stay inside Slack’s limits', () => {
     const row = { type: 'section', text: { type: 'mrkdwn', text: 'x' } };
     const rows = Array.from({ length: 40 }, (_, i) => ({ ...row, block_id: `r${i}` }));
     expect(limitViolations(homeView({ today: rows, todayMore: true, week: rows.map((r, i) => ({ ...r, block_id: `w${i}` })), weekMore: true, hoursText: long(2000) }), 'home')).toEqual([]);
+  });
+
+  it('the ticket line: a link that cannot be broken out of, or just the id', () => {
+    expect(ticketLine({ externalRefId: 'HD-1', externalRefUrl: 'https://x.example/t?a=1&b=<2>|3' })).toBe(':ticket: <https://x.example/t?a=1&amp;b=&lt;2&gt;%7C3|Ticket HD-1>');
+    expect(ticketLine({ externalRefId: 'A|B <c>', externalRefUrl: null })).toBe(':ticket: Ticket A¦B &lt;c&gt;');
+    expect(ticketLine({ externalRefId: null, externalRefUrl: null })).toBeUndefined();
+    const url = `https://meet.test/slack/ics/${booking.id}.ics`;
+    const withTicket = meetingMessage({ booking: { ...booking, externalRefId: long(200), externalRefUrl: `https://x.example/${'a'.repeat(1900)}` }, calendarUrl: url });
+    expect(limitViolations(withTicket, 'message')).toEqual([]);
+    expect(withTicket.blocks.find((b: any) => b.block_id === 'details').text.text).toContain(':ticket: <https://x.example/');
+  });
+
+  it('the webhooks section of the App Home (20 endpoints beside 60 meetings), its form and its messages', () => {
+    const endpoints = Array.from({ length: 20 }, (_, i) => ({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      teamId: 'T0',
+      url: `https://hooks.example.com/${'p'.repeat(1900)}/${i}`,
+      description: long(200),
+      eventTypes: ['booking.created', 'booking.rescheduled', 'booking.cancelled', 'meeting.started', 'meeting.ended'] as any,
+      status: (i % 2 ? 'disabled' : 'enabled') as 'enabled' | 'disabled',
+      disabledAt: null,
+      disabledReason: i % 2 ? long(1000) : null,
+      failingSince: i % 4 === 0 ? new Date() : null,
+      createdBy: { kind: 'slack' as const, id: 'U0ANA' },
+      notifySlackUserId: 'U0ANA',
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    }));
+    const last = new Map(endpoints.map((e) => [e.id, { id: 'd', endpointId: e.id, eventId: 1, messageId: 'msg_1', eventType: 'booking.created', status: 'failed' as const, attempts: 8, nextAttemptAt: null, lastStatusCode: 500, lastError: long(2000), deliveredAt: null, createdAt: new Date() }]));
+    const row = { type: 'section', text: { type: 'mrkdwn', text: 'x' } };
+    const rows = Array.from({ length: 30 }, (_, i) => ({ ...row, block_id: `r${i}` }));
+    const home = homeView({ today: rows, todayMore: true, week: rows.map((r, i) => ({ ...r, block_id: `w${i}` })), weekMore: true, hoursText: long(2000), webhooks: webhookHomeBlocks(endpoints, last) });
+    expect(limitViolations(home, 'home')).toEqual([]);
+    expect(limitViolations(webhookFormModal(), 'modal')).toEqual([]);
+    expect(limitViolations(webhookCreatedModal(endpoints[0]!, 'whsec_' + 'x'.repeat(44)), 'modal')).toEqual([]);
+    expect(limitViolations(endpointDisabledMessage(endpoints[1]!), 'message')).toEqual([]);
   });
 
   it('the checker itself catches what it should', () => {

@@ -86,10 +86,10 @@ describe.each(databaseKinds())('changes made outside Slack reach Slack, on %s', 
     expect(await remindersOf(newId)).toEqual([]);
     // Nothing is left to retry.
     const events = await call(t.app, 'GET', `/api/meetings/events?meetingId=${booking.id}`, { key });
-    expect(events.body.events.map((e: any) => [e.kind, e.deliveries.map((d: any) => d.status)])).toEqual([
-      ['booking.cancelled', ['delivered']],
-      ['booking.rescheduled', ['delivered']],
-      ['booking.created', ['delivered']],
+    expect(events.body.events.map((e: any) => [e.kind, e.deliveries.map((d: any) => `${d.handler}: ${d.status}`).sort()])).toEqual([
+      ['booking.cancelled', ['slack: delivered', 'webhooks: delivered']],
+      ['booking.rescheduled', ['slack: delivered', 'webhooks: delivered']],
+      ['booking.created', ['slack: delivered', 'webhooks: delivered']],
     ]);
   });
 

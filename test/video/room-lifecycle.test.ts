@@ -215,7 +215,7 @@ describe.each(databaseKinds())('rooms that follow the meeting, on %s', (kind) =>
     expect(completed.map((r) => r.path)).toEqual([`/v1/Rooms/${twilioMock.rooms.get(roomName)!.sid}`]);
     expect((await roomRows(booking.id))[0]).toMatchObject({ status: 'completed' });
     const delivered = (await listEvents(handle.db, T, { meetingId: booking.id, limit: 5 })).events.find((e) => e.kind === 'booking.cancelled')!;
-    expect(delivered.deliveries).toEqual([expect.objectContaining({ handler: 'video', status: 'delivered' })]);
+    expect(delivered.deliveries.find((d) => d.handler === 'video')).toEqual(expect.objectContaining({ status: 'delivered' }));
     // Delivered again (a retry after a crash), nothing more is sent to Twilio.
     await redeliverEvent(handle.db, T, delivered.id);
     twilioMock.requests.length = 0;
@@ -226,7 +226,8 @@ describe.each(databaseKinds())('rooms that follow the meeting, on %s', (kind) =>
   /** The handlers main.ts registers with Twilio configured (and Slack not), on a dispatcher the test drains. */
   function videoDispatcher(): EventDispatcher {
     const handlers = eventHandlers({ db: handle.db, dbKind: kind, config, now: () => clock });
-    expect(handlers.map((h) => h.name)).toEqual(['video']);
+    // Without Slack: the video handler, and webhooks (which need no configuration).
+    expect(handlers.map((h) => h.name)).toEqual(['video', 'webhooks']);
     return new EventDispatcher(handle.db, handlers, { log: { warn: () => {}, error: () => {} } });
   }
 });

@@ -17,6 +17,7 @@ export const API_CALENDAR_WAIT_MS = 2_500;
 const slots = createRoute({
   method: 'get',
   path: '/',
+  operationId: 'listFreeSlots',
   tags,
   summary: 'Free slots for one or more hosts',
   description:
@@ -32,8 +33,10 @@ const slots = createRoute({
 const getPersonRoute = createRoute({
   method: 'get',
   path: '/people/{personId}',
+  operationId: 'getPerson',
   tags,
   summary: 'Get a person',
+  description: 'A member as recorded: name, email and time zone (from Slack, or as registered through this API).',
   security: bearerAuth,
   request: { params: PersonIdParam },
   responses: { 200: jsonResponse(Person, 'The person'), ...errorResponses(404) },
@@ -42,6 +45,7 @@ const getPersonRoute = createRoute({
 const putPerson = createRoute({
   method: 'put',
   path: '/people/{personId}',
+  operationId: 'putPerson',
   tags,
   summary: 'Register or update a person',
   description: 'The Slack bot records members as it sees them; an API-only client registers the people it books here.',
@@ -53,8 +57,10 @@ const putPerson = createRoute({
 const getScheduleRoute = createRoute({
   method: 'get',
   path: '/people/{personId}/schedule',
+  operationId: 'getSchedule',
   tags,
   summary: 'A person\'s weekly hours, time zone, date overrides and own daily limit',
+  description: 'While the person has never set hours, the default (Monday to Friday, 9 to 5 in their zone) with isDefault: true.',
   security: bearerAuth,
   request: { params: PersonIdParam },
   responses: { 200: jsonResponse(Schedule, 'The schedule (the default one while none was set)'), ...errorResponses(404) },
@@ -63,6 +69,7 @@ const getScheduleRoute = createRoute({
 const putSchedule = createRoute({
   method: 'put',
   path: '/people/{personId}/schedule',
+  operationId: 'putSchedule',
   tags,
   summary: 'Replace a person\'s weekly hours, time zone and date overrides, and set their own daily limit',
   description:

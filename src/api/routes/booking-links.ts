@@ -3,22 +3,26 @@ import type { AppDeps } from '../../app.js';
 import { bookingLinkUrl, createBookingLink, freeSlug, getBookingLink, getMeetingType, listBookingLinks, setBookingLinkActive, updateBookingLink, type BookingLink as BookingLinkRecord } from '../../bookings/index.js';
 import { withTeam } from '../../db/tenant.js';
 import { requireApiKey, type ApiEnv } from '../auth.js';
-import { bearerAuth, createApiRouter, errorResponses, jsonBody, jsonResponse } from '../openapi.js';
+import { bearerAuth, createApiRouter, errorResponses, jsonBody, jsonResponse, locationHeader } from '../openapi.js';
+import { MEETINGS_API_BASE } from '../paths.js';
 import { BookingLink, BookingLinkCreateBody, BookingLinkIdParam, BookingLinkList, BookingLinkListQuery, BookingLinkUpdateBody } from '../schemas.js';
 
 const tags = ['Booking links'];
 
 const list = createRoute({
+  operationId: 'listBookingLinks',
   method: 'get',
   path: '/',
   tags,
   summary: 'List the team\'s booking links',
+  description: 'Each with its public address, hosts, mode (one, all, any), questions and Slack channel. Turned-off links are left out unless includeInactive=true.',
   security: bearerAuth,
   request: { query: BookingLinkListQuery },
   responses: { 200: jsonResponse(BookingLinkList, 'Links that are on (all with includeInactive=true), oldest first'), ...errorResponses() },
 });
 
 const create = createRoute({
+  operationId: 'createBookingLink',
   method: 'post',
   path: '/',
   tags,
@@ -26,20 +30,23 @@ const create = createRoute({
   description: 'The page is at PUBLIC_URL/book/<team>/<slug>. Its hosts must be known people (registered through the availability API or seen in Slack).',
   security: bearerAuth,
   request: { body: jsonBody(BookingLinkCreateBody) },
-  responses: { 201: jsonResponse(BookingLink, 'Published'), ...errorResponses(404) },
+  responses: { 201: { ...jsonResponse(BookingLink, 'Published'), headers: locationHeader('The new booking link') }, ...errorResponses(404) },
 });
 
 const get = createRoute({
+  operationId: 'getBookingLink',
   method: 'get',
   path: '/{id}',
   tags,
   summary: 'Get one booking link',
+  description: 'Its settings and its public address (PUBLIC_URL/book/<team>/<slug>), whether it is on or off.',
   security: bearerAuth,
   request: { params: BookingLinkIdParam },
   responses: { 200: jsonResponse(BookingLink, 'The booking link'), ...errorResponses(404) },
 });
 
 const update = createRoute({
+  operationId: 'updateBookingLink',
   method: 'patch',
   path: '/{id}',
   tags,
@@ -51,6 +58,7 @@ const update = createRoute({
 });
 
 const turnOff = createRoute({
+  operationId: 'turnOffBookingLink',
   method: 'delete',
   path: '/{id}',
   tags,
@@ -96,6 +104,7 @@ export function bookingLinksRoutes(deps: AppDeps) {
       const slug = body.slug ?? (await freeSlug(tx, body.title ?? (await getMeetingType(tx, body.meetingTypeId, { field: 'meetingTypeId' })).name));
       return createBookingLink(tx, teamId, { ...body, slug }, `api-key:${c.var.apiKey.prefix}`);
     });
+    c.header('Location', `${MEETINGS_API_BASE}/booking-links/${link.id}`);
     return c.json(present(teamId, link), 201);
   });
 

@@ -16,7 +16,8 @@ import type { Database } from '../../db/client.js';
 import { withTeam } from '../../db/tenant.js';
 import { requireApiKey, type ApiEnv } from '../auth.js';
 import { ApiError, fromBookingError } from '../errors.js';
-import { bearerAuth, createApiRouter, errorResponses, jsonBody, jsonResponse } from '../openapi.js';
+import { MEETINGS_API_BASE } from '../paths.js';
+import { bearerAuth, createApiRouter, errorResponses, jsonBody, jsonResponse, locationHeader } from '../openapi.js';
 import { presentBooking, presentSlots } from '../present.js';
 import {
   BookingCreateBody,
@@ -43,15 +44,18 @@ const slotTaken = {
 const create = createRoute({
   method: 'post',
   path: '/',
+  operationId: 'createBooking',
   tags,
   summary: 'Book a meeting',
   description:
     'Re-checks the slot inside the transaction; the database refuses a double booking even under a race. ' +
-    'With an Idempotency-Key header a retry returns the first booking (200, header Idempotent-Replayed: true) instead of booking again.',
+    'With an Idempotency-Key header a retry returns the first booking (200, header Idempotent-Replayed: true) instead of booking again. ' +
+    'externalReference links the meeting to a ticket (shown in Slack, kept through moves, sent in webhooks); metadata keeps whatever JSON the integration needs. ' +
+    'The answer carries each participant\'s own join link and the .ics link.',
   security: bearerAuth,
   request: { headers: IdempotencyHeader, body: jsonBody(BookingCreateBody) },
   responses: {
-    201: jsonResponse(BookingEnvelope, 'Booked'),
+    201: { ...jsonResponse(BookingEnvelope, 'Booked'), headers: locationHeader('The new booking') },
     200: jsonResponse(BookingEnvelope, 'A retry with the same Idempotency-Key: the booking made the first time'),
     ...errorResponses(404, 422),
     ...slotTaken,
@@ -61,9 +65,12 @@ const create = createRoute({
 const list = createRoute({
   method: 'get',
   path: '/',
+  operationId: 'listBookings',
   tags,
   summary: 'List bookings',
-  description: 'In start order, filtered by person, time range and status, a page at a time (pass nextCursor back as cursor).',
+  description:
+    'Filtered by person, attendee email, meeting type, ticket (externalRefId), time range and status; sorted by start (earliest or latest first) or by when booked; ' +
+    'a page at a time (pass nextCursor back as cursor, with the same filters and sort).',
   security: bearerAuth,
   request: { query: BookingListQuery },
   responses: { 200: jsonResponse(BookingPage, 'One page of bookings'), ...errorResponses() },
@@ -72,8 +79,10 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/{id}',
+  operationId: 'getBooking',
   tags,
   summary: 'Get a booking',
+  description: 'The booking with each participant\'s own join link and .ics link. A moved booking is cancelled and names the booking that replaced it (rescheduledToId).',
   security: bearerAuth,
   request: { params: BookingIdParam, query: ViewerTimeZoneQuery },
   responses: { 200: jsonResponse(BookingEnvelope, 'The booking'), ...errorResponses(404) },
@@ -82,6 +91,7 @@ const get = createRoute({
 const reschedule = createRoute({
   method: 'post',
   path: '/{id}/reschedule',
+  operationId: 'rescheduleBooking',
   tags,
   summary: 'Move a booking to another start',
   description: 'Books the new time for the same people and cancels the original in one transaction; the answer has both.',
@@ -93,6 +103,7 @@ const reschedule = createRoute({
 const cancel = createRoute({
   method: 'post',
   path: '/{id}/cancel',
+  operationId: 'cancelBooking',
   tags,
   summary: 'Cancel a booking',
   description: 'Frees the hosts\' time. Cancelling an already cancelled booking changes nothing and answers the same way.',
@@ -144,6 +155,7 @@ export function bookingsRoutes(deps: AppDeps) {
   router.use('*', requireApiKey(deps));
   const calendars = calendarsOf(deps);
   const clock = () => ({ now: deps.now?.() ?? new Date(), calendars });
+  const present = (booking: BookingRecord, timeZone: string) => presentBooking(deps.config, booking, timeZone);
 
   router.openapi(create, async (c) => {
     const teamId = c.var.teamId;
@@ -153,9 +165,10 @@ export function bookingsRoutes(deps: AppDeps) {
       const { booking, replayed } = await createBooking(db, teamId, { ...body, source: 'api', idempotencyKey }, clock());
       if (replayed) {
         c.header('Idempotent-Replayed', 'true');
-        return c.json({ booking: presentBooking(booking, timeZone) }, 200);
+        return c.json({ booking: await present(booking, timeZone) }, 200);
       }
-      return c.json({ booking: presentBooking(booking, timeZone) }, 201);
+      c.header('Location', `${MEETINGS_API_BASE}/bookings/${booking.id}`);
+      return c.json({ booking: await present(booking, timeZone) }, 201);
     } catch (error) {
       if (!(error instanceof SlotTakenError)) throw error;
       const hostIds = [...new Set([body.organizerId, ...body.hostIds])];
@@ -166,13 +179,13 @@ export function bookingsRoutes(deps: AppDeps) {
   router.openapi(list, async (c) => {
     const { timeZone = 'UTC', ...query } = c.req.valid('query');
     const page = await listBookings(db, c.var.teamId, query);
-    return c.json({ bookings: page.bookings.map((b) => presentBooking(b, timeZone)), nextCursor: page.nextCursor }, 200);
+    return c.json({ bookings: await Promise.all(page.bookings.map((b) => present(b, timeZone))), nextCursor: page.nextCursor }, 200);
   });
 
   router.openapi(get, async (c) => {
     const { timeZone = 'UTC' } = c.req.valid('query');
     const booking = await underPathId(getBooking(db, c.var.teamId, c.req.valid('param').id));
-    return c.json({ booking: presentBooking(booking, timeZone) }, 200);
+    return c.json({ booking: await present(booking, timeZone) }, 200);
   });
 
   router.openapi(reschedule, async (c) => {
@@ -185,7 +198,7 @@ export function bookingsRoutes(deps: AppDeps) {
         rescheduleBooking(db, teamId, { bookingId: id, start, actorId: actorId ?? `api-key:${c.var.apiKey.prefix}`, idempotencyKey }, clock()),
       );
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
-      return c.json({ booking: presentBooking(result.booking, timeZone), previous: presentBooking(result.previous, timeZone) }, 200);
+      return c.json({ booking: await present(result.booking, timeZone), previous: await present(result.previous, timeZone) }, 200);
     } catch (error) {
       if (!(error instanceof SlotTakenError)) throw error;
       const original = await getBooking(db, teamId, id);
@@ -199,7 +212,7 @@ export function bookingsRoutes(deps: AppDeps) {
     const { booking } = await underPathId(
       cancelBooking(db, c.var.teamId, { bookingId: id, reason, actorId: actorId ?? `api-key:${c.var.apiKey.prefix}` }, clock()),
     );
-    return c.json({ booking: presentBooking(booking, timeZone) }, 200);
+    return c.json({ booking: await present(booking, timeZone) }, 200);
   });
 
   return router;

@@ -8,7 +8,8 @@ import { CalendarError } from '../../calendars/types.js';
 import { withTeam } from '../../db/tenant.js';
 import { requireApiKey, type ApiEnv } from '../auth.js';
 import { ApiError } from '../errors.js';
-import { bearerAuth, createApiRouter, errorResponses, jsonBody, jsonResponse } from '../openapi.js';
+import { bearerAuth, createApiRouter, errorResponses, jsonBody, jsonResponse, locationHeader } from '../openapi.js';
+import { MEETINGS_API_BASE } from '../paths.js';
 import { PersonIdParam } from '../schemas.js';
 
 const tags = ['Calendars'];
@@ -74,16 +75,19 @@ function fromCalendarError(error: unknown): unknown {
 }
 
 const list = createRoute({
+  operationId: 'listCalendarAccounts',
   method: 'get',
   path: '/{personId}/calendar-accounts',
   tags,
   summary: "A person's connected calendar accounts and their calendars",
+  description: 'Each account with whether it can be read (and why not), and each calendar with what it counts for: busy time, all-day events, where bookings are added.',
   security: bearerAuth,
   request: { params: PersonIdParam },
   responses: { 200: jsonResponse(AccountList, 'The accounts, oldest first'), ...errorResponses(404) },
 });
 
 const connect = createRoute({
+  operationId: 'connectCalendarAccount',
   method: 'post',
   path: '/{personId}/calendar-accounts',
   tags,
@@ -94,10 +98,11 @@ const connect = createRoute({
     'through their consent pages: see calendar-accounts/authorize.',
   security: bearerAuth,
   request: { params: PersonIdParam, body: jsonBody(ConnectBody) },
-  responses: { 201: jsonResponse(AccountSchema, 'Connected'), ...errorResponses(404, 422, 502) },
+  responses: { 201: { ...jsonResponse(AccountSchema, 'Connected'), headers: locationHeader("The new account, in the person's list") }, ...errorResponses(404, 422, 502) },
 });
 
 const authorize = createRoute({
+  operationId: 'authorizeCalendarAccount',
   method: 'post',
   path: '/{personId}/calendar-accounts/authorize',
   tags,
@@ -109,16 +114,19 @@ const authorize = createRoute({
 });
 
 const refresh = createRoute({
+  operationId: 'refreshCalendarAccount',
   method: 'post',
   path: '/{personId}/calendar-accounts/{accountId}/refresh',
   tags,
   summary: "Read an account's busy time now",
+  description: 'Asks the calendar again instead of waiting for the cache to go stale (a few minutes); answers with the account as it stands after the read.',
   security: bearerAuth,
   request: { params: AccountIdParam },
   responses: { 200: jsonResponse(AccountSchema, 'The account after reading it (see status and readError)'), ...errorResponses(404) },
 });
 
 const disconnect = createRoute({
+  operationId: 'disconnectCalendarAccount',
   method: 'delete',
   path: '/{personId}/calendar-accounts/{accountId}',
   tags,
@@ -130,6 +138,7 @@ const disconnect = createRoute({
 });
 
 const update = createRoute({
+  operationId: 'updateCalendar',
   method: 'patch',
   path: '/{personId}/calendars/{calendarId}',
   tags,
@@ -157,6 +166,7 @@ export function calendarRoutes(deps: AppDeps) {
     const { personId } = c.req.valid('param');
     try {
       const account = await connectAccount(service, c.var.teamId, personId, c.req.valid('json'));
+      c.header('Location', `${MEETINGS_API_BASE}/people/${personId}/calendar-accounts`);
       return c.json(presentAccount(account), 201);
     } catch (error) {
       throw fromCalendarError(error);

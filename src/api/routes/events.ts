@@ -11,6 +11,7 @@ const tags = ['Booking events'];
 const list = createRoute({
   method: 'get',
   path: '/',
+  operationId: 'listBookingEvents',
   tags,
   summary: 'List booking events and their deliveries',
   description:
@@ -25,8 +26,10 @@ const list = createRoute({
 const redeliver = createRoute({
   method: 'post',
   path: '/{id}/redeliver',
+  operationId: 'redeliverBookingEvent',
   tags,
   summary: "Retry an event's failed deliveries now",
+  description: 'Deliveries of the event to its consumers that failed (or are waiting) are made due now, with fresh attempts. For webhooks, redeliver a webhook delivery instead.',
   security: bearerAuth,
   request: { params: EventIdParam },
   responses: { 202: jsonResponse(RedeliveryResult, 'Made due again'), ...errorResponses(404) },

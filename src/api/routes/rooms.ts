@@ -101,6 +101,7 @@ const errors = (entries: Record<number, string>) =>
 const tokenRoute = createRoute({
   method: 'post',
   path: '/{bookingId}/token',
+  operationId: 'createRoomToken',
   tags,
   summary: "Join a booking's call: an access token for its Twilio room",
   description:
@@ -125,6 +126,7 @@ const tokenRoute = createRoute({
 const statusRoute = createRoute({
   method: 'post',
   path: '/{bookingId}/status',
+  operationId: 'getRoomStatus',
   tags,
   summary: "What became of a join link's meeting, and who is in its call",
   description:
@@ -148,6 +150,7 @@ const statusRoute = createRoute({
 const eventsRoute = createRoute({
   method: 'post',
   path: '/events',
+  operationId: 'receiveTwilioRoomEvent',
   tags,
   summary: "Twilio's room status callbacks",
   description:

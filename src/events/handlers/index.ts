@@ -4,8 +4,11 @@ import { emailEventHandler } from './email.js';
 import { calendarsEventHandler } from './calendars.js';
 import { slackEventHandler } from './slack.js';
 import { videoEventHandler } from './video.js';
+import { webhookEventHandler } from './webhooks.js';
 
 /** Every consumer of booking events, registered in one list as Bolt listeners are. */
 export function eventHandlers(deps: AppDeps): EventHandler[] {
-  return [slackEventHandler(deps), videoEventHandler(deps), emailEventHandler(deps), calendarsEventHandler(deps)].filter((h): h is EventHandler => h !== undefined);
+  return [slackEventHandler(deps), videoEventHandler(deps), emailEventHandler(deps), calendarsEventHandler(deps), webhookEventHandler(deps)].filter(
+    (h): h is EventHandler => h !== undefined,
+  );
 }

@@ -22,7 +22,7 @@ export interface MeetingMessageInput {
     Booking,
     'id' | 'title' | 'notes' | 'startsAt' | 'endsAt' | 'durationMinutes' | 'participants' | 'status' | 'cancelReason' | 'cancelledBy' | 'rescheduledToId' | 'organizerId'
   > &
-    Partial<Pick<Booking, 'source' | 'answers'>>;
+    Partial<Pick<Booking, 'source' | 'answers' | 'externalRefId' | 'externalRefUrl'>>;
   /** Link to the booking's .ics file. */
   calendarUrl: string;
   room?: RoomState | null;
@@ -36,6 +36,15 @@ export function whoLine(booking: MeetingMessageInput['booking']): string {
   return booking.participants
     .map((p) => (p.slackUserId ? `${mention(p.slackUserId)}${p.role === 'organizer' ? ' (organizer)' : ''}` : `${escapeMrkdwn(p.guestName ?? 'Guest')} (guest)`))
     .join(', ');
+}
+
+/** The ticket the meeting is about: a link when it has a URL, else its id. */
+export function ticketLine(booking: Pick<MeetingMessageInput['booking'], 'externalRefId' | 'externalRefUrl'>): string | undefined {
+  if (!booking.externalRefId) return undefined;
+  const label = escapeMrkdwn(clip(`Ticket ${booking.externalRefId}`, 200)).replace(/\|/g, '¦');
+  // Escaped like any message text (& < >); a "|" would split the link, so it is percent-encoded.
+  const url = booking.externalRefUrl ? escapeMrkdwn(booking.externalRefUrl).replace(/\|/g, '%7C') : undefined;
+  return url ? `:ticket: <${url}|${label}>` : `:ticket: ${label}`;
 }
 
 export function statusLine(input: Pick<MeetingMessageInput, 'booking' | 'room' | 'movedFrom'>): string | undefined {
@@ -66,8 +75,11 @@ export function meetingMessage(input: MeetingMessageInput) {
   blocks.push({ type: 'header', block_id: 'title', text: plain(booking.title, LIMITS.headerText) });
   const lines = [
     `:calendar: ${slackWhen(booking.startsAt, booking.endsAt)} (${minutesLabel(booking.durationMinutes)})`,
-    `:busts_in_silhouette: ${whoLine(booking)}`,
   ];
+  // Before the people, so a long list of them never cuts the link off.
+  const ticket = ticketLine(booking);
+  if (ticket) lines.push(ticket);
+  lines.push(`:busts_in_silhouette: ${whoLine(booking)}`);
   blocks.push({ type: 'section', block_id: 'details', text: mrkdwn(lines.join('\n')) });
   if (booking.notes) blocks.push({ type: 'section', block_id: 'notes', text: mrkdwn(`>${escapeMrkdwn(booking.notes).replace(/\n/g, '\n>')}`) });
   const answers = guestAnswers(booking);

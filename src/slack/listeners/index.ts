@@ -5,6 +5,7 @@ import { registerBookingLinkButtons } from './actions/booking-links.js';
 import { registerCalendarButtons } from './actions/calendar-buttons.js';
 import { registerHomeButtons } from './actions/home-buttons.js';
 import { registerMeetingButtons } from './actions/meeting-buttons.js';
+import { registerWebhookButtons } from './actions/webhook-buttons.js';
 import { registerMeetCommand } from './commands/meet.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerSlotOptions } from './options/slot-options.js';
@@ -13,6 +14,7 @@ import { registerBookingLinkSubmission } from './views/booking-link-submission.j
 import { registerBookingSubmission } from './views/booking-submission.js';
 import { registerCalendarConnectSubmission } from './views/calendar-connect-submission.js';
 import { registerCancelSubmission } from './views/cancel-submission.js';
+import { registerWebhookSubmission } from './views/webhook-submission.js';
 
 /** Every listener, registered by kind as in Slack's Bolt samples. */
 export function registerListeners(app: App, ctx: SlackContext): void {
@@ -22,11 +24,13 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   registerHomeButtons(app, ctx);
   registerBookingLinkButtons(app, ctx);
   registerCalendarButtons(app, ctx);
+  registerWebhookButtons(app, ctx);
   registerSlotOptions(app, ctx);
   registerBookingSubmission(app, ctx);
   registerCancelSubmission(app, ctx);
   registerAvailabilitySubmission(app, ctx);
   registerBookingLinkSubmission(app, ctx);
   registerCalendarConnectSubmission(app, ctx);
+  registerWebhookSubmission(app, ctx);
   registerAppHomeOpened(app, ctx);
 }

@@ -16,6 +16,8 @@ export interface SlackPersonRecord {
   name: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** A workspace admin (users.info is_admin). */
+  admin?: boolean;
 }
 
 type Answer = Record<string, unknown> | Response;
@@ -161,6 +163,7 @@ export class FakeSlack {
             tz: person.tz,
             is_bot: Boolean(person.isBot),
             deleted: Boolean(person.deleted),
+            is_admin: Boolean(person.admin),
             profile: { real_name: person.name, email: `${String(body.user).toLowerCase()}@example.com` },
           },
         };

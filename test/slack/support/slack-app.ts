@@ -4,6 +4,7 @@ import { createApp } from '../../../src/app.js';
 import type { Config } from '../../../src/config.js';
 import type { DatabaseHandle } from '../../../src/db/client.js';
 import { startEvents, type EventDispatcher } from '../../../src/events/index.js';
+import { startWebhookSender, type WebhookSender, type WebhookSenderOptions } from '../../../src/webhooks/index.js';
 import { openTestDatabase, type DatabaseKind } from '../../support/databases.js';
 import { rawRows } from '../../support/sql.js';
 import { SLACK_API } from './fake-slack.js';
@@ -32,27 +33,30 @@ export interface SlackTestApp {
   config: Config;
   clock: { now: Date };
   events: EventDispatcher;
+  webhooks: WebhookSender;
 }
 
 /**
  * The whole app as production builds it (createApp with real deps, and the booking-event
- * dispatcher main.ts starts), on a fresh database and a settable clock.
+ * dispatcher and webhook sender main.ts starts), on a fresh database and a settable clock.
  */
-export async function startSlackTestApp(kind: DatabaseKind, now: Date, options: { config?: Config } = {}): Promise<SlackTestApp> {
+export async function startSlackTestApp(kind: DatabaseKind, now: Date, options: { config?: Config; webhooks?: WebhookSenderOptions } = {}): Promise<SlackTestApp> {
   const opened = await openTestDatabase(kind);
   const config = options.config ?? testConfig();
   const clock = { now };
   const deps = { db: opened.db, dbKind: opened.kind, config, now: () => clock.now };
   const app = createApp(deps);
   const events = await startEvents(deps, opened, { pollMs: 100, jobPollMs: 100 });
+  const webhooks = await startWebhookSender(deps, opened, { pollMs: 100, ...options.webhooks });
   const handle: DatabaseHandle = {
     ...opened,
     close: async () => {
       await events.stop();
+      await webhooks.stop();
       await opened.close();
     },
   };
-  return { app, handle, config, clock, events };
+  return { app, handle, config, clock, events, webhooks };
 }
 
 /**

@@ -86,6 +86,9 @@ export function stateOf(view: any, picks: Record<string, Record<string, unknown>
       case 'datepicker':
         value = { type: e.type, selected_date: e.initial_date ?? null };
         break;
+      case 'checkboxes':
+        value = { type: e.type, selected_options: e.initial_options ?? [] };
+        break;
       default:
         value = { type: e.type, value: e.initial_value ?? null };
     }
