@@ -9,6 +9,9 @@ const optional = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** Requests a minute per API key: room for bursts of a thousand requests, a ceiling for a runaway client. */
+export const DEFAULT_API_RATE_LIMIT = 3000;
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optional.pipe(z.url({ error: 'PUBLIC_URL must be a URL such as https://meet.example.com' }).optional()),
@@ -44,6 +47,14 @@ const envSchema = z.object({
   MICROSOFT_CLIENT_ID: optional,
   MICROSOFT_CLIENT_SECRET: optional,
   MICROSOFT_TENANT: z.string().trim().default('common'),
+  API_RATE_LIMIT: optional.pipe(
+    z
+      .string()
+      .regex(/^\d{1,7}$/, { error: 'API_RATE_LIMIT must be a whole number of requests a minute per API key, e.g. 3000' })
+      .transform(Number)
+      .refine((n) => n >= 1, { error: 'API_RATE_LIMIT must be at least 1 (requests a minute per API key)' })
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -71,6 +82,8 @@ export interface Config {
     /** The From of every email: an address, or "Name <address>". */
     from?: string;
   };
+  /** Requests a minute each API key may make, unless the key has its own limit; absent: DEFAULT_API_RATE_LIMIT. */
+  apiRateLimit?: number;
   /** People's own calendars; absent (as in most tests) means calendars cannot be connected. */
   calendars?: CalendarsConfig;
 }
@@ -111,6 +124,7 @@ export async function loadConfig(env: Record<string, string | undefined> = proce
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
     },
     email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    apiRateLimit: e.API_RATE_LIMIT ?? DEFAULT_API_RATE_LIMIT,
     calendars: {
       secretsKey: e.SECRETS_KEY,
       google: e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET } : undefined,

@@ -1,7 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
+import { every } from 'hono/combine';
 import type { AppDeps } from '../app.js';
 import { ApiError, type RequestIdVariables } from './errors.js';
 import { verifyApiKey, type ApiKeyInfo } from './keys.js';
+import { limitPerApiKey } from './rate-limits.js';
 
 /** What an authenticated request knows: its team (every query runs inside it) and the key used. */
 export interface ApiVariables extends RequestIdVariables {
@@ -13,8 +15,15 @@ export type ApiEnv = { Variables: ApiVariables };
 
 const HOW_TO_GET_ONE = 'Create one with: npm run keys -- create --team <team id> --name <name>';
 
-/** Requires `Authorization: Bearer <team API key>`; no key, a wrong key or a revoked key is 401. */
-export function requireApiKey(deps: Pick<AppDeps, 'db' | 'now'>): MiddlewareHandler<ApiEnv> {
+/**
+ * Requires `Authorization: Bearer <team API key>` (no key, a wrong key or a revoked key is 401)
+ * and counts the request against the key's rate limit (429 over it).
+ */
+export function requireApiKey(deps: Pick<AppDeps, 'db' | 'now' | 'config'>): MiddlewareHandler<ApiEnv> {
+  return every(authenticate(deps), limitPerApiKey(deps)) as MiddlewareHandler<ApiEnv>;
+}
+
+function authenticate(deps: Pick<AppDeps, 'db' | 'now'>): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const header = c.req.header('Authorization');
     if (!header) throw new ApiError(401, 'unauthorized', `Send a team API key as "Authorization: Bearer <key>". ${HOW_TO_GET_ONE}`, 'Authorization');

@@ -21,6 +21,8 @@ export interface ApiKeyInfo {
   teamId: string;
   name: string;
   prefix: string;
+  /** Requests a minute this key may make; null: the server's default (API_RATE_LIMIT). */
+  rateLimit: number | null;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -34,6 +36,7 @@ export interface CreatedApiKey extends ApiKeyInfo {
 const createKeySchema = z.object({
   teamId: teamIdSchema,
   name: text().trim().min(1, 'give the key a name, e.g. helpdesk').max(60),
+  rateLimit: z.int('the rate limit must be a whole number of requests a minute').min(1).max(1_000_000).nullish(),
 });
 
 export async function hashApiKey(key: string): Promise<string> {
@@ -51,14 +54,14 @@ const PREFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** Creates a key for the team (and the team itself, with its default meeting types, on first use). */
-export async function createApiKey(db: Database, input: { teamId: string; name: string }): Promise<CreatedApiKey> {
-  const { teamId, name } = parseInput(createKeySchema, input);
+export async function createApiKey(db: Database, input: { teamId: string; name: string; rateLimit?: number | null }): Promise<CreatedApiKey> {
+  const { teamId, name, rateLimit } = parseInput(createKeySchema, input);
   const prefix = randomString(PREFIX_ALPHABET, 8);
   const key = `mfs_${prefix}_${randomString(SECRET_ALPHABET, 40)}`;
   const keyHash = await hashApiKey(key);
   const row = await withTeam(db, teamId, async (tx) => {
     await ensureTeam(tx, teamId);
-    const [inserted] = await tx.insert(apiKeys).values({ teamId, name, prefix, keyHash }).returning();
+    const [inserted] = await tx.insert(apiKeys).values({ teamId, name, prefix, keyHash, rateLimit: rateLimit ?? null }).returning();
     return inserted!;
   });
   return { ...infoOf(row), key };
@@ -138,6 +141,7 @@ function infoOf(row: typeof apiKeys.$inferSelect): ApiKeyInfo {
     teamId: row.teamId,
     name: row.name,
     prefix: row.prefix,
+    rateLimit: row.rateLimit,
     createdAt: row.createdAt,
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,

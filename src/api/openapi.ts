@@ -41,18 +41,30 @@ const errorDescriptions: Record<ApiErrorStatus, string> = {
   410: 'Gone',
   413: 'Body too large',
   422: 'Well formed, but cannot be done (in the past, outside availability, idempotency key reused)',
-  429: 'Too many requests',
+  429: "Over the API key's rate limit (see the RateLimit headers); try again after Retry-After seconds",
   500: 'Unexpected error; quote the request id',
   502: 'An upstream service failed',
   503: 'Not available right now',
 };
 
-/** The documented error responses of a route, each with the error shape. */
+const rateLimitHeaders = {
+  'RateLimit-Policy': {
+    description: 'The API key\'s quota (IETF draft-ietf-httpapi-ratelimit-headers): q requests per w seconds',
+    schema: { type: 'string' as const, example: '"per-key";q=3000;w=60' },
+  },
+  RateLimit: {
+    description: 'What is left of the quota: r requests for the next t seconds',
+    schema: { type: 'string' as const, example: '"per-key";r=2999;t=59' },
+  },
+};
+
+/** The documented error responses of a route (an API-key route: 400, 401, 429 and 500 always), each with the error shape. */
 export function errorResponses(...statuses: ApiErrorStatus[]) {
-  const out: Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }> = {};
-  for (const status of [...new Set([400, 401, 500, ...statuses] as ApiErrorStatus[])]) {
+  const out: Record<number, { description: string; headers?: Record<string, { description: string; schema: { type: 'string' | 'integer'; example: unknown } }>; content: { 'application/json': { schema: typeof ErrorSchema } } }> = {};
+  for (const status of [...new Set([400, 401, 429, 500, ...statuses] as ApiErrorStatus[])]) {
     out[status] = { description: errorDescriptions[status], content: { 'application/json': { schema: ErrorSchema } } };
   }
+  out[429]!.headers = { 'Retry-After': { description: 'Seconds until the quota starts again', schema: { type: 'integer', example: 12 } }, ...rateLimitHeaders };
   return out;
 }
 
@@ -86,7 +98,10 @@ export const documentConfig = {
       'Errors have one shape: `{ "error": { "code", "message", "field", "requestId" } }`. ' +
       'Limits on input (each refusal is a 400 naming the field): instants from 2000-01-01T00:00:00Z to before 2200-01-01T00:00:00Z, ' +
       'local dates from 2000-01-01 to 2199-12-31, Slack member ids at most 64 characters, no text with the NUL character (\\u0000), ' +
-      'request bodies at most 512 KB (413).',
+      'request bodies at most 512 KB (413). ' +
+      'Rate limits: each API key may make API_RATE_LIMIT requests a minute (3000 unless the server or the key sets another), counted across all of the ' +
+      'server\'s processes; every answer says how many are left in the `RateLimit-Policy` and `RateLimit` headers (IETF draft), and a request over ' +
+      'the limit gets 429 with `Retry-After`.',
     contact: { name: 'Meetings for Slack: the team running this server' },
   },
   servers: [{ url: '/', description: 'This server (paths start with /api/meetings)' }],

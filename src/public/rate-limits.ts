@@ -1,7 +1,8 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { rateLimiter, type ClientRateLimitInfo, type Store } from 'hono-rate-limiter';
 import type { Database } from '../db/client.js';
+import { countHits } from '../db/hit-counter.js';
 import { rateLimitHits } from '../db/schema.js';
 import { withTeam } from '../db/tenant.js';
 
@@ -44,23 +45,8 @@ export class DatabaseRateLimitStore implements Store {
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
     const { teamId, name } = this.split(key);
-    const windowEnd = sql`now() + ${`${this.windowMs} milliseconds`}::interval`;
-    const [row] = await withTeam(this.db, teamId, async (tx) => {
-      // Now and then, forget the windows that ended long ago.
-      if (Math.random() < 0.02) await tx.delete(rateLimitHits).where(lt(rateLimitHits.resetAt, sql`now() - interval '1 hour'`));
-      return tx
-        .insert(rateLimitHits)
-        .values({ teamId, key: name, hits: 1, resetAt: windowEnd })
-        .onConflictDoUpdate({
-          target: [rateLimitHits.teamId, rateLimitHits.key],
-          set: {
-            hits: sql`case when ${rateLimitHits.resetAt} <= now() then 1 else ${rateLimitHits.hits} + 1 end`,
-            resetAt: sql`case when ${rateLimitHits.resetAt} <= now() then excluded.reset_at else ${rateLimitHits.resetAt} end`,
-          },
-        })
-        .returning({ hits: rateLimitHits.hits, resetAt: rateLimitHits.resetAt });
-    });
-    return { totalHits: row!.hits, resetTime: row!.resetAt };
+    const { hits, resetAt } = await countHits(this.db, teamId, name, 1, this.windowMs);
+    return { totalHits: hits, resetTime: resetAt };
   }
 
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {

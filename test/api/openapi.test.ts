@@ -90,7 +90,8 @@ describe('OpenAPI document and reference page', () => {
     expect(booking.properties.organizerId.pattern).toBe('^[UW][A-Z0-9]{2,}$');
     const post = doc.paths['/api/meetings/bookings'].post;
     expect(post.parameters.map((p: any) => [p.in, p.name.toLowerCase()])).toContainEqual(['header', 'idempotency-key']);
-    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '404', '409', '422', '500']);
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '404', '409', '422', '429', '500']);
+    expect(Object.keys(post.responses['429'].headers).sort()).toEqual(['RateLimit', 'RateLimit-Policy', 'Retry-After']);
     expect(post.security).toEqual([{ apiKey: [] }]);
     expect(doc.components.schemas.Error.properties.error.required.sort()).toEqual(['code', 'field', 'message', 'requestId']);
   });

@@ -122,4 +122,17 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two app processes on one Post
       expect(e.deliveries.find((d) => d.handler === 'slack')).toEqual(expect.objectContaining({ status: 'delivered', attempts: 1 }));
     }
   }, 90_000);
+
+  it("holds an API key's rate limit across both processes", async () => {
+    const limited = (await createApiKey(handle.db, { teamId: TEAM, name: 'limited', rateLimit: 20 })).key;
+    const answers = [];
+    for (let i = 0; i < 26; i++) {
+      const response = await fetch(`${apps[i % 2]!.base}/api/meetings/meeting-types`, { headers: { authorization: `Bearer ${limited}` } });
+      answers.push({ status: response.status, limit: response.headers.get('RateLimit'), retryAfter: response.headers.get('Retry-After') });
+    }
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(20);
+    expect(answers.slice(20).map((a) => a.status)).toEqual(Array(6).fill(429));
+    expect(answers[19]!.limit).toMatch(/^"per-key";r=0;t=\d+$/);
+    expect(Number(answers[25]!.retryAfter)).toBeGreaterThanOrEqual(1);
+  });
 });
