@@ -23,6 +23,8 @@ interface KeyWindow {
   shared: number;
   /** Hits counted here, not yet added to the shared count. */
   pending: number;
+  /** Hits on their way to the shared count. */
+  adding: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export class ApiKeyRateCounter {
     if (window && window.pending < this.localAllowance(window, limit)) {
       window.pending += 1;
       this.scheduleFlush();
-      return { hits: window.shared + window.pending, resetAt: new Date(window.resetAt) };
+      return { hits: window.shared + window.adding + window.pending, resetAt: new Date(window.resetAt) };
     }
     return this.countNow(teamId, keyId);
   }
@@ -82,15 +84,14 @@ export class ApiKeyRateCounter {
       for (let batch = this.waiting.get(keyId); batch?.length; batch = this.waiting.get(keyId)) {
         this.waiting.delete(keyId);
         const window = this.windows.get(keyId);
-        const carried = window?.pending ?? 0;
-        if (window) window.pending = 0;
+        const carried = this.takePending(window);
         try {
           const counted = await countHits(this.db, teamId, this.rowKey(keyId), carried + batch.length, this.windowMs);
-          this.record(keyId, teamId, counted);
+          this.record(keyId, teamId, counted, window, carried);
           const first = counted.hits - batch.length + 1;
           batch.forEach((request, i) => request.resolve({ hits: first + i, resetAt: counted.resetAt }));
         } catch (error) {
-          if (window) window.pending += carried;
+          this.putBack(window, carried);
           for (const request of batch) request.reject(error);
         }
       }
@@ -111,13 +112,12 @@ export class ApiKeyRateCounter {
     const batch = [...this.windows].filter(([, w]) => w.pending > 0);
     await Promise.all(
       batch.map(async ([keyId, window]) => {
-        const adding = window.pending;
-        window.pending = 0;
+        const adding = this.takePending(window);
         try {
-          this.record(keyId, window.teamId, await countHits(this.db, window.teamId, this.rowKey(keyId), adding, this.windowMs));
+          this.record(keyId, window.teamId, await countHits(this.db, window.teamId, this.rowKey(keyId), adding, this.windowMs), window, adding);
         } catch (error) {
           // Kept for the next flush: a database that is briefly busy must not forgive the hits.
-          window.pending += adding;
+          this.putBack(window, adding);
           console.warn(`rate limits: could not add ${adding} hits of API key ${keyId}: ${(error as Error).message}`);
         }
       }),
@@ -125,12 +125,28 @@ export class ApiKeyRateCounter {
     if ([...this.windows.values()].some((w) => w.pending > 0)) this.scheduleFlush();
   }
 
-  private record(keyId: string, teamId: string, counted: CountedHits): void {
+  private takePending(window: KeyWindow | undefined): number {
+    if (!window) return 0;
+    const taken = window.pending;
+    window.pending = 0;
+    window.adding += taken;
+    return taken;
+  }
+
+  private putBack(window: KeyWindow | undefined, taken: number): void {
+    if (!window) return;
+    window.adding -= taken;
+    window.pending += taken;
+  }
+
+  /** Learns the shared count; `carried` hits of the window they were taken from are now in it. */
+  private record(keyId: string, teamId: string, counted: CountedHits, from: KeyWindow | undefined, carried: number): void {
+    if (from) from.adding -= carried;
     const resetAt = counted.resetAt.getTime();
     const window = this.windows.get(keyId);
     if (!window || window.resetAt !== resetAt) {
       // A new window: hits counted here for the old one no longer matter.
-      this.windows.set(keyId, { teamId, resetAt, shared: counted.hits, pending: 0 });
+      this.windows.set(keyId, { teamId, resetAt, shared: counted.hits, pending: 0, adding: 0 });
       return;
     }
     window.shared = Math.max(window.shared, counted.hits);
@@ -139,7 +155,7 @@ export class ApiKeyRateCounter {
   /** How many hits this process may hold uncounted: none within the margin of the limit. */
   private localAllowance(window: KeyWindow, limit: number): number {
     const margin = Math.max(EXACT_MARGIN, Math.ceil(limit / 10));
-    return Math.floor((limit - window.shared - margin) / LOCAL_SHARE);
+    return Math.floor((limit - window.shared - window.adding - margin) / LOCAL_SHARE);
   }
 
   private scheduleFlush(): void {

@@ -44,6 +44,14 @@ describe.each(databaseKinds())('rate limits per API key on %s', (kind) => {
     const notFound = await call(h.app, 'GET', '/api/meetings/bookings/00000000-0000-4000-8000-000000000000', { key });
     expect(notFound.status).toBe(404);
     expect(parseLimitHeaders(notFound).r).toBe(2994);
+
+    // Hits counted in memory go to the database every 50 ms; the count each answer tells stays exact meanwhile.
+    const remaining = [];
+    for (let i = 0; i < 40; i++) {
+      remaining.push(parseLimitHeaders(await call(h.app, 'GET', '/api/meetings/meeting-types', { key })).r);
+      await new Promise((resolve) => setTimeout(resolve, 3 + (i % 4) * 7));
+    }
+    expect(remaining).toEqual(Array.from({ length: 40 }, (_, i) => 2993 - i));
   });
 
   it('answers 429 with Retry-After past the key\'s own limit, changes nothing, and leaves other keys alone', async () => {
