@@ -25,8 +25,8 @@ if (embed && window.parent !== window) {
     const now = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (now !== height) post({ type: 'meet:resize', height: (height = now) });
   };
+  // Its first report comes after the page's script has drawn the calendar (this module runs before it does).
   new ResizeObserver(measure).observe(document.body);
-  measure();
   if (embed.event) post({ type: `meet:${embed.event.type}`, booking: embed.event.booking }, true);
 
   // Escape the page had no use for (a list open, the form) closes the modal around it.

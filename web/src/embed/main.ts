@@ -103,11 +103,16 @@ addEventListener('message', (e) => {
 
 // ---------- inline ----------
 
+/** The booking page's height at its breakpoints (a one-line title, no description): reserved until the frame says its own. */
+const heightAt = (width: number) => (width >= 1024 ? 562 : width >= 768 ? 774 : 1216);
+
 function inline(element: HTMLElement, link: string, prefill?: Prefill): void {
   if (element.hasAttribute('data-meet-ready')) return;
   element.setAttribute('data-meet-ready', '');
   // The page's height until the frame says its own, so nothing below moves when it comes.
-  if (!element.style.minHeight) element.style.minHeight = '640px';
+  const reserved = heightAt(element.clientWidth);
+  const ours = !element.style.minHeight;
+  if (ours) element.style.minHeight = `${reserved}px`;
   const observer = new IntersectionObserver(
     (entries) => {
       if (!entries.some((entry) => entry.isIntersecting)) return;
@@ -119,11 +124,11 @@ function inline(element: HTMLElement, link: string, prefill?: Prefill): void {
           link,
           resize: (height) => {
             iframe.style.height = `${height}px`;
-            element.style.minHeight = '';
+            if (ours) element.style.minHeight = '';
           },
         },
         { ...prefillOf(element), ...prefill },
-        'height:640px',
+        `height:${reserved}px`,
       );
     },
     { rootMargin: '400px' },
@@ -146,7 +151,8 @@ function open(link: string, prefill?: Prefill, opener?: Element | null, target?:
   const returnTo = (opener ?? document.activeElement) as HTMLElement | null;
   const host = document.createElement('div');
   const root = host.attachShadow({ mode: 'open' });
-  root.innerHTML = `<style>${MODAL_CSS}</style><dialog aria-label="Book a meeting"><span tabindex="0"></span><div class="panel"><div class="bar"><button type="button">Close</button></div></div><span tabindex="0"></span></dialog>`;
+  root.innerHTML = `<dialog aria-label="Book a meeting"><span tabindex="0"></span><div class="panel"><div class="bar"><button type="button">Close</button></div></div><span tabindex="0"></span></dialog>`;
+  styled(root, MODAL_CSS);
   const dialog = root.querySelector('dialog')!;
   const [start, end] = root.querySelectorAll('span');
   const closeButton = root.querySelector('button')!;
@@ -183,6 +189,15 @@ function open(link: string, prefill?: Prefill, opener?: Element | null, target?:
     host.remove();
     returnTo?.focus?.();
   }
+}
+
+/** A stylesheet for a shadow root that a site's CSP (style-src without 'unsafe-inline') does not block, where the browser has them. */
+function styled(root: ShadowRoot, css: string): void {
+  if ('adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else root.prepend(Object.assign(document.createElement('style'), { textContent: css }));
 }
 
 // ---------- the floating button ----------
