@@ -299,6 +299,20 @@ describe('embed.js on another site', () => {
     h.expectNoConsoleErrors();
   });
 
+  it('the demo page shows all three ways with a link of the team', async () => {
+    const page = await h.openPage(`${h.base}/embed/demo?link=${encodeURIComponent(LINK)}`, { fake: false });
+    await page.getByRole('heading', { name: 'Embed the booking page' }).waitFor();
+    await page.locator('[data-meet-inline]').scrollIntoViewIfNeeded();
+    await page.frameLocator('[data-meet-inline] iframe').locator('button[data-time]:visible').first().waitFor();
+    await page.getByRole('button', { name: 'Talk to us' }).waitFor();
+    await page.getByRole('button', { name: 'Book a meeting', exact: true }).click();
+    await dialog(page).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog(page).waitFor({ state: 'detached' });
+    await expectAccessible(page, 'the demo page');
+    h.expectNoConsoleErrors();
+  });
+
   it('embed.js, as served, is at most 5 kB gzipped (web/build.mjs fails the build past that)', async () => {
     const served = Buffer.from(await (await fetch(`${h.base}/embed.js`)).arrayBuffer());
     expect(served.length).toBeGreaterThan(1000);
