@@ -7,6 +7,7 @@ import { MAX_BODY_BYTES, MEETINGS_API_BASE, createMeetingsApi, meetingsApiDocume
 import { calendarPages } from './calendars/pages.js';
 import { checkDatabase } from './db/health.js';
 import { homePage } from './pages/home.js';
+import { embedPages } from './public/embed.js';
 import { publicPages } from './public/pages.js';
 import { videoPages } from './video/pages.js';
 
@@ -19,7 +20,7 @@ export interface WebAppOptions {
 
 /**
  * Everything that runs on Node and on Cloudflare Workers alike: health, the meetings API with
- * its OpenAPI document and reference page, the home page and the call pages.
+ * its OpenAPI document and reference page, the home page, the booking pages with embed.js, and the call pages.
  */
 export function createWebApp(deps: AppDeps, options: WebAppOptions = {}): Hono {
   const app = new Hono();
@@ -43,6 +44,7 @@ export function createWebApp(deps: AppDeps, options: WebAppOptions = {}): Hono {
 
   options.beforePages?.(app);
   app.route('/book', publicPages(deps));
+  app.route('/', embedPages(deps));
   app.route('/calendars', calendarPages(deps));
   app.route('/', homePage(deps, { slackSetupPath: options.slackSetupPath }));
   app.route('/', videoPages(deps));

@@ -6,6 +6,7 @@ import * as schema from './db/schema.js';
 import { loadConfig } from './config.js';
 import { createWebApp } from './web-app.js';
 import { SCALAR_BUNDLE_ASSET, SCALAR_BUNDLE_PATH } from './api/docs.js';
+import { EMBED_SCRIPT_HEADERS } from './public/embed.js';
 
 /**
  * Cloudflare Workers entry: the same Hono app as on Node (health, the meetings API with its
@@ -44,6 +45,13 @@ export default {
     // The API reference's script: copied from node_modules into web/dist by the build (Workers have no node_modules).
     if (url.pathname === SCALAR_BUNDLE_PATH && env.ASSETS && request.method === 'GET') {
       return env.ASSETS.fetch(new Request(new URL(`/${SCALAR_BUNDLE_ASSET}`, url), request));
+    }
+    // Other sites' pages load embed.js: the asset (with its ETag and 304s) under the headers they need.
+    if (url.pathname === '/embed.js' && env.ASSETS && request.method === 'GET') {
+      const asset = await env.ASSETS.fetch(new Request(new URL('/embed.js', url), request));
+      const response = new Response(asset.body, asset);
+      if (asset.ok || asset.status === 304) for (const [name, value] of Object.entries(EMBED_SCRIPT_HEADERS)) response.headers.set(name, value);
+      return response;
     }
 
     if (!env.LINK_SECRET) {

@@ -4,6 +4,7 @@
 //   processors' model, WebAssembly and workers are copied beside them (served from here, never a CDN);
 // - the public booking pages: booking.js and manage.js (web/src/booking), and booking.css, compiled
 //   by Tailwind CSS from the classes those pages use; the build fails when they outgrow their budget.
+// - embed.js (web/src/embed), the loader other sites include to show the booking page, with its own budget.
 // - Scalar's API reference bundle, which the Worker serves at /api/docs/scalar.js (Node serves it
 //   from node_modules).
 // `node web/build.mjs` (npm run build:web) builds it alone; scripts/build.mjs calls buildWeb().
@@ -22,8 +23,8 @@ const require = createRequire(import.meta.url);
 const packageDir = (name) => dirname(require.resolve(`${name}/package.json`));
 const browsers = { bundle: true, format: 'iife', target: ['chrome100', 'firefox100', 'safari15'], minify: true, sourcemap: 'linked', logLevel: 'warning' };
 
-/** The booking page's budget (gzipped): the issue's "fast and light". */
-const BUDGET = { 'booking.js': 35 * 1024, 'booking.css': 15 * 1024 };
+/** The booking page's budget (gzipped): the issue's "fast and light"; embed.js loads on other sites' every page. */
+const BUDGET = { 'booking.js': 35 * 1024, 'booking.css': 15 * 1024, 'embed.js': 5 * 1024 };
 
 export class BudgetError extends Error {}
 
@@ -40,6 +41,8 @@ export async function buildWeb() {
       external: ['twilio-video'],
     }),
     build({ ...browsers, entryPoints: { booking: join(here, 'src/booking/main.ts'), manage: join(here, 'src/booking/manage.ts') }, outdir: dist }),
+    // Served at /embed.js (not under /assets), alone: no source map beside it.
+    build({ ...browsers, sourcemap: false, entryPoints: { embed: join(here, 'src/embed/main.ts') }, outdir: dist }),
     promisify(execFile)(process.execPath, [tailwind, '--input', join(here, 'src/booking/booking.css'), '--output', join(dist, 'booking.css'), '--minify'], { cwd: here }),
   ]);
   await copyFile(join(here, 'src/call.css'), join(dist, 'call.css'));
@@ -64,6 +67,7 @@ export async function buildWeb() {
     `  booking page script: ${await size('booking.js')} (budget ${BUDGET['booking.js'] / 1024} kB gzipped)`,
     `  booking page styles: ${await size('booking.css')} (budget ${BUDGET['booking.css'] / 1024} kB gzipped)`,
     `  manage page script:  ${await size('manage.js')}`,
+    `  embed.js, on other sites' pages: ${await size('embed.js')} (budget ${BUDGET['embed.js'] / 1024} kB gzipped)`,
   ];
   for (const [name, limit] of Object.entries(BUDGET)) {
     if ((await gzipped(name)) > limit) throw new BudgetError(`web: ${name} is over its budget of ${limit / 1024} kB gzipped\n${lines.join('\n')}`);

@@ -1,5 +1,6 @@
 import type { Slot } from '../core/availability/index.js';
 import type { Database } from '../db/client.js';
+import type { ExternalReference } from '../core/bookings/schemas.js';
 import type { BookingAnswer } from '../db/schema.js';
 import { withTeam, type Tx } from '../db/tenant.js';
 import { findSlots, type FindSlotsInput } from './availability.js';
@@ -12,6 +13,8 @@ export interface LinkBookingInput {
   guest: { name: string; email: string; timeZone?: string };
   notes?: string;
   answers: BookingAnswer[];
+  /** The ticket the visitor books about, when the page was opened for one. */
+  externalReference?: ExternalReference;
   idempotencyKey?: string;
 }
 
@@ -33,6 +36,7 @@ export async function bookThroughLink(db: Database, teamId: string, link: Bookin
     idempotencyKey: input.idempotencyKey,
     bookingLinkId: link.id,
     answers: input.answers,
+    externalReference: input.externalReference,
   };
   if (link.mode === 'any') return createRoundRobinBooking(db, teamId, { ...common, candidateIds: link.hostIds }, clock);
   const [organizerId, ...hostIds] = link.hostIds;

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { HONEYPOT_FIELD, ANSWER_MAX, GUEST_EMAIL_MAX, GUEST_NAME_MAX, NOTES_MAX } from '../core/bookings/public-form.js';
+import type { Prefill } from './embed-mode.js';
 import type { BookingPageData } from './page-data.js';
 
 export interface HostView {
@@ -13,6 +14,8 @@ export interface BookingPageProps {
   /** How the hosts are booked, said in words under their names. */
   hostMode: 'one' | 'all' | 'any';
   description: string | null;
+  /** The visitor's name and email, filled in for them (embed.js, or the link's query). */
+  prefill?: Prefill;
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -26,7 +29,7 @@ const field = `mt-1 block w-full rounded-lg border border-slate-400 bg-white px-
  * size; the script (web/src/booking) fills in the days and times from the data in the page, so
  * nothing moves when they appear.
  */
-export function BookingPage({ data, hosts, hostMode, description }: BookingPageProps) {
+export function BookingPage({ data, hosts, hostMode, description, prefill }: BookingPageProps) {
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   const rescheduling = data.mode === 'reschedule';
   return (
@@ -145,7 +148,7 @@ export function BookingPage({ data, hosts, hostMode, description }: BookingPageP
             <p id="chosen-time" class="mt-1 font-medium text-indigo-900"></p>
             <div id="form-notice" role="alert" class="mt-3 hidden rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-red-900"></div>
             <form id="booking-form" class="mt-4 grid max-w-lg gap-4" novalidate>
-              {rescheduling ? null : <BookingFields data={data} />}
+              {rescheduling ? null : <BookingFields data={data} prefill={prefill} />}
               <div>
                 <button type="submit" id="submit" class={`rounded-lg bg-indigo-700 px-5 py-2.5 font-semibold text-white hover:bg-indigo-800 disabled:opacity-60 ${focus}`}>
                   {rescheduling ? 'Move to this time' : 'Confirm booking'}
@@ -160,11 +163,11 @@ export function BookingPage({ data, hosts, hostMode, description }: BookingPageP
   );
 }
 
-function BookingFields({ data }: { data: BookingPageData }) {
+function BookingFields({ data, prefill }: { data: BookingPageData; prefill?: Prefill }) {
   return (
     <>
-      <TextField name="name" label="Your name" autocomplete="name" maxLength={GUEST_NAME_MAX} required />
-      <TextField name="email" label="Email" type="email" autocomplete="email" maxLength={GUEST_EMAIL_MAX} required />
+      <TextField name="name" label="Your name" autocomplete="name" maxLength={GUEST_NAME_MAX} required value={prefill?.name} />
+      <TextField name="email" label="Email" type="email" autocomplete="email" maxLength={GUEST_EMAIL_MAX} required value={prefill?.email} />
       {data.form.askNotes ? <TextField name="notes" label="Anything we should know beforehand?" multiline maxLength={NOTES_MAX} /> : null}
       {data.form.questions.map((q) => (
         <TextField name={`answers.${q.id}`} label={q.label} multiline={q.multiline} maxLength={ANSWER_MAX} required={q.required} />
@@ -180,7 +183,7 @@ function BookingFields({ data }: { data: BookingPageData }) {
   );
 }
 
-function TextField(props: { name: string; label: string; type?: string; autocomplete?: string; multiline?: boolean; maxLength: number; required?: boolean }) {
+function TextField(props: { name: string; label: string; type?: string; autocomplete?: string; multiline?: boolean; maxLength: number; required?: boolean; value?: string }) {
   const id = `field-${props.name.replace('.', '-')}`;
   const errorId = `${id}-error`;
   const common = {
@@ -197,7 +200,7 @@ function TextField(props: { name: string; label: string; type?: string; autocomp
         {props.label}
         {props.required ? null : <span class="font-normal text-slate-600"> (optional)</span>}
       </label>
-      {props.multiline ? <textarea {...common} rows={3} /> : <input {...common} type={props.type ?? 'text'} autocomplete={props.autocomplete ?? 'off'} />}
+      {props.multiline ? <textarea {...common} rows={3} /> : <input {...common} type={props.type ?? 'text'} autocomplete={props.autocomplete ?? 'off'} value={props.value} />}
       <p id={errorId} class="mt-1 min-h-5 text-sm text-red-800" data-error-for={props.name}></p>
     </div>
   );

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import { jsxRenderer } from 'hono/jsx-renderer';
+import type { EmbedFrameData } from './embed-mode.js';
 
 /** Bumped when the page assets change shape, so a cached script never meets new HTML. */
 export const PUBLIC_ASSET_VERSION = '1';
@@ -9,6 +10,8 @@ export interface PublicPageProps {
   title: string;
   /** The page's own script (web/dist/<name>.js), if it has one. */
   script?: 'booking' | 'manage';
+  /** Inside another site's page (embed.js): no page background or margins, and what the frame tells its parent. */
+  embed?: EmbedFrameData;
 }
 
 declare module 'hono' {
@@ -19,7 +22,7 @@ declare module 'hono' {
 
 /** The one layout of the public pages: the compiled Tailwind sheet, the page's script, a main landmark. */
 export function publicRenderer() {
-  return jsxRenderer(({ children, title, script }: { children?: Child } & PublicPageProps) => (
+  return jsxRenderer(({ children, title, script, embed }: { children?: Child } & PublicPageProps) => (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
@@ -30,9 +33,17 @@ export function publicRenderer() {
         <link rel="stylesheet" href={`/assets/booking.css?v=${PUBLIC_ASSET_VERSION}`} />
         {script ? <script src={`/assets/${script}.js?v=${PUBLIC_ASSET_VERSION}`} defer /> : null}
       </head>
-      <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <main class="mx-auto w-full max-w-5xl px-3 py-4 sm:px-6 sm:py-8">{children}</main>
-      </body>
+      {embed ? (
+        // Its height is its content's (the frame grows with it): nothing here may depend on the viewport's height.
+        <body class="bg-transparent text-slate-900 antialiased">
+          <main class="w-full p-1 sm:p-2">{children}</main>
+          <script type="application/json" id="embed-data" dangerouslySetInnerHTML={{ __html: JSON.stringify(embed).replace(/</g, '\\u003c') }} />
+        </body>
+      ) : (
+        <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+          <main class="mx-auto w-full max-w-5xl px-3 py-4 sm:px-6 sm:py-8">{children}</main>
+        </body>
+      )}
     </html>
   ));
 }

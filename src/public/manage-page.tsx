@@ -22,6 +22,9 @@ export interface ManagePageProps {
   googleUrl: string;
   manageUrl: string;
   rescheduleUrl: string;
+  cancelUrl: string;
+  /** Inside another site's page (embed.js): the call and the calendar files open in a new tab, not in the frame. */
+  embedded?: boolean;
   emailOn: boolean;
   cancelledBy?: string;
   cancelReason?: string | null;
@@ -96,7 +99,7 @@ export function ManagePage(p: ManagePageProps) {
       {live ? (
         <>
           <div class="mt-6 flex flex-wrap gap-3">
-            <a href={p.joinUrl} id="join-link" class={`${button} bg-indigo-700 text-white hover:bg-indigo-800`}>
+            <a href={p.joinUrl} id="join-link" class={`${button} bg-indigo-700 text-white hover:bg-indigo-800`} target={p.embedded ? '_blank' : undefined}>
               Join the video call
             </a>
             <a href={p.icsUrl} class={`${button} border border-slate-300 text-slate-800 hover:bg-slate-100`} download="meeting.ics">
@@ -144,7 +147,7 @@ export function ManagePage(p: ManagePageProps) {
               Reschedule
             </a>
           </div>
-          <form method="post" action={`${p.manageUrl}/cancel`} class="grid gap-2" aria-labelledby="cancel-heading">
+          <form method="post" action={p.cancelUrl} class="grid gap-2" aria-labelledby="cancel-heading">
             <h2 id="cancel-heading" class="text-lg font-semibold text-slate-900">
               Can’t make it?
             </h2>

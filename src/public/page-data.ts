@@ -1,4 +1,5 @@
 import type { FormSettings } from '../core/bookings/public-form.js';
+import type { ExternalReference } from '../core/bookings/schemas.js';
 
 /**
  * What the booking page's script is handed by the server (JSON in the page): the meeting, where
@@ -23,6 +24,8 @@ export interface BookingPageData {
   fallbackTimeZone: string;
   /** When rescheduling: the meeting's current start. */
   currentStart?: string;
+  /** Sent with the booking as its externalReference: the ticket the page was opened for (`?ticket=&ticketUrl=`, embed.js's prefill). */
+  externalReference?: ExternalReference;
 }
 
 /** The answer to a booking or a move. */

@@ -19,6 +19,7 @@ import {
   getMeetingType,
   getPeople,
   linkSlots,
+  loadLineage,
   rescheduleBooking,
   type Booking,
   type BookingLink,
@@ -28,12 +29,13 @@ import { calendarsOf } from '../calendars/service.js';
 import { isValidTimeZone, timeZoneSchema } from '../core/availability/index.js';
 import { SLUG_MAX, SLUG_PATTERN } from '../core/bookings/links.js';
 import { HONEYPOT_FIELD, bookingFormSchema, fieldErrors } from '../core/bookings/public-form.js';
-import { teamIdSchema } from '../core/bookings/schemas.js';
+import { externalReferenceSchema, teamIdSchema } from '../core/bookings/schemas.js';
 import { isInstantInRange, text } from '../core/input.js';
 import { emailConfigured } from '../config.js';
 import { withTeam, type Tx } from '../db/tenant.js';
 import { personalGuestJoinUrl } from '../video/links.js';
 import { BookingPage, type HostView } from './booking-page.js';
+import { embedModeOf, prefillOf, withEmbed, type EmbedEvent, type EmbedMode } from './embed-mode.js';
 import { formatWhen, googleCalendarUrl, guestIcs, type GuestCalendarEntry } from './calendar-files.js';
 import { NoticePage, publicRenderer } from './layout.js';
 import { ManageLinkError, manageUrl, signManageToken, verifyManageToken, type ManageClaims } from './manage-links.js';
@@ -55,10 +57,16 @@ const pageHeaders = {
 };
 // A manage link's token is in its URL: never sent on as a referrer.
 const manageHeaders = { ...pageHeaders, 'referrer-policy': 'no-referrer' };
+/**
+ * Embedded pages (embed.js) may be framed by any site: they set no cookie and act on nothing but
+ * what their URL names (a link; a manage token, which whoever holds it can use without a frame).
+ * Every other page stays unframeable.
+ */
+const framed = (headers: Record<string, string>) => ({ ...headers, 'content-security-policy': headers['content-security-policy']!.replace("frame-ancestors 'none'", 'frame-ancestors *') });
 
 const slotsQuery = z.object({ from: text().max(40), to: text().max(40) });
 const moveBody = z.object({ start: text().max(40), timeZone: timeZoneSchema, idempotencyKey: z.uuid('must be a uuid') });
-const bookBody = moveBody.extend({ [HONEYPOT_FIELD]: text().max(500).optional() });
+const bookBody = moveBody.extend({ [HONEYPOT_FIELD]: text().max(500).optional(), externalReference: externalReferenceSchema.optional() });
 
 /**
  * The public booking pages under /book: a link's page (`/book/<team>/<slug>`), its free times and
@@ -128,6 +136,7 @@ export function publicPages(deps: AppDeps): Hono {
     else if (c.req.query('moved') === '1') state = 'moved';
     const entry = await calendarEntry(claims, booking, guest.guestId!);
     const hosts = await hostsOf(claims.teamId, booking);
+    const embed = embedModeOf((name) => c.req.query(name));
     return page(
       c,
       200,
@@ -148,14 +157,17 @@ export function publicPages(deps: AppDeps): Hono {
         icsUrl={`${entry.manageUrl}/meeting.ics`}
         googleUrl={googleCalendarUrl(entry)}
         manageUrl={entry.manageUrl}
-        rescheduleUrl={`${entry.manageUrl}/reschedule${zone ? `?tz=${encodeURIComponent(zone)}` : ''}`}
+        rescheduleUrl={withEmbed(`${entry.manageUrl}/reschedule${zone ? `?tz=${encodeURIComponent(zone)}` : ''}`, embed)}
+        cancelUrl={withEmbed(`${entry.manageUrl}/cancel`, embed)}
+        embedded={Boolean(embed)}
         emailOn={emailOn}
         cancelledBy={booking.cancelledBy ? actorWords(booking.cancelledBy, guest, booking.participants) : undefined}
         cancelReason={booking.cancelReason}
-        bookAgainUrl={link?.active ? bookingLinkUrl({ publicUrl: '' }, claims.teamId, link.slug) : undefined}
+        bookAgainUrl={link?.active ? withEmbed(bookingLinkUrl({ publicUrl: '' }, claims.teamId, link.slug), embed) : undefined}
       />,
       'manage',
       manageHeaders,
+      embed ? await embedEvent(c, claims.teamId, booking, state) : undefined,
     );
   });
 
@@ -175,7 +187,7 @@ export function publicPages(deps: AppDeps): Hono {
     const found = await manageTarget(c);
     if (found instanceof Response) return found;
     const { claims, booking } = found;
-    if (booking.status !== 'confirmed' || booking.endsAt <= now()) return c.redirect(`/book/manage/${c.req.param('token')}`, 303);
+    if (booking.status !== 'confirmed' || booking.endsAt <= now()) return c.redirect(withEmbed(`/book/manage/${c.req.param('token')}`, embedModeOf((name) => c.req.query(name))), 303);
     const hostIds = hostIdsOf(booking);
     const token = c.req.param('token');
     const external = await calendarBusy(claims.teamId, hostIds, now(), initialEnd(now()));
@@ -232,7 +244,9 @@ export function publicPages(deps: AppDeps): Hono {
     if (booking.status === 'confirmed') {
       await cancelBooking(deps.db, claims.teamId, { bookingId: booking.id, reason: reason.data || undefined, actorId: guestActor(guest) }, { now: now() });
     }
-    return c.redirect(`/book/manage/${c.req.param('token')}`, 303);
+    // Embedded, the page after a cancel says so to the embedding page (once: a reload has no ?cancelled=1).
+    const embed = embedModeOf((name) => c.req.query(name));
+    return c.redirect(withEmbed(`/book/manage/${c.req.param('token')}${embed ? '?cancelled=1' : ''}`, embed), 303);
   });
 
   // ---------- a booking link ----------
@@ -241,6 +255,11 @@ export function publicPages(deps: AppDeps): Hono {
     const found = await linkTarget(c);
     if (found instanceof Response) return found;
     const { teamId, link } = found;
+    const prefilled = prefillOf(c.req.query());
+    if ('error' in prefilled) {
+      return page(c, 400, 'Booking page not opened', <NoticePage heading="This booking page was opened with details it cannot use" message={`${prefilled.error}. Ask the site that sent you here to fix its link.`} />);
+    }
+    const { prefill } = prefilled;
     const external = await calendarBusy(teamId, link.hostIds, now(), initialEnd(now()));
     const loaded = await withTeam(deps.db, teamId, async (tx) => {
       const type = await getMeetingType(tx, link.meetingTypeId, { activeOnly: true });
@@ -251,6 +270,7 @@ export function publicPages(deps: AppDeps): Hono {
         slotsUrl: `/book/${teamId}/${link.slug}/slots`,
         submitUrl: `/book/${teamId}/${link.slug}`,
         form: { askNotes: link.askNotes, questions: link.questions },
+        externalReference: prefill.externalReference,
       });
       return { data, hosts: link.hostIds.map((id) => ({ name: people.get(id)!.name, avatarUrl: people.get(id)!.avatarUrl })) };
     }).catch((error) => {
@@ -258,7 +278,7 @@ export function publicPages(deps: AppDeps): Hono {
       throw error;
     });
     if (!loaded) return notFound(c);
-    return page(c, 200, loaded.data.title, <BookingPage data={loaded.data} hosts={loaded.hosts} hostMode={link.mode} description={link.description} />, 'booking');
+    return page(c, 200, loaded.data.title, <BookingPage data={loaded.data} hosts={loaded.hosts} hostMode={link.mode} description={link.description} prefill={prefill} />, 'booking');
   });
 
   pages.get('/:team/:slug/slots', reads, async (c) => {
@@ -300,6 +320,7 @@ export function publicPages(deps: AppDeps): Hono {
           guest: { name: form.data.name, email: form.data.email, timeZone: body.data.timeZone },
           notes: form.data.notes,
           answers,
+          externalReference: body.data.externalReference,
           idempotencyKey: `web:${link.id}:${body.data.idempotencyKey}`,
         },
         { now: now(), calendars: calendarsOf(deps) },
@@ -375,6 +396,18 @@ export function publicPages(deps: AppDeps): Hono {
     return ids.map((id) => ({ name: people.get(id)?.name ?? 'A host', avatarUrl: people.get(id)?.avatarUrl ?? null }));
   }
 
+  /** What an embedded manage page tells the embedding page: the booking, its move or its cancel that led here. */
+  async function embedEvent(c: Context, teamId: string, booking: Booking, state: ManageState): Promise<EmbedEvent | undefined> {
+    const times = { id: booking.id, start: booking.startsAt.toISOString(), end: booking.endsAt.toISOString() };
+    if (state === 'booked') return { type: 'booked', booking: times };
+    if (state === 'moved') {
+      const ids = (await loadLineage(deps.db, teamId, booking.id))?.ids ?? [];
+      return { type: 'rescheduled', booking: { ...times, ...(ids.length > 1 ? { previousId: ids[ids.length - 2] } : {}) } };
+    }
+    if (state === 'cancelled' && c.req.query('cancelled') === '1') return { type: 'cancelled', booking: times };
+    return undefined;
+  }
+
   /**
    * Busy time from the hosts' own calendars, read before any transaction: from the cache when
    * fresh, else asked, waiting briefly; a calendar that is slow counts with what was last read.
@@ -391,7 +424,7 @@ export function publicPages(deps: AppDeps): Hono {
     tx: Tx,
     link: Pick<BookingLink, 'meetingTypeId' | 'hostIds' | 'mode'>,
     external: FindSlotsInput['external'],
-    fields: Pick<BookingPageData, 'mode' | 'title' | 'slotsUrl' | 'submitUrl' | 'form' | 'currentStart'>,
+    fields: Pick<BookingPageData, 'mode' | 'title' | 'slotsUrl' | 'submitUrl' | 'form' | 'currentStart' | 'externalReference'>,
   ): Promise<BookingPageData> {
     const at = now();
     const type = await getMeetingType(tx, link.meetingTypeId, { activeOnly: true });
@@ -450,10 +483,25 @@ async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.o
   return publicError(c, 400, 'invalid_input', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'Send JSON', issue?.path.join('.') || null);
 }
 
-function page(c: Context, status: ContentfulStatusCode, title: string, content: unknown, script?: 'booking' | 'manage', headers: Record<string, string> = pageHeaders): Response | Promise<Response> {
+/** A page; embedded (`?embed=1`, see embed-mode.ts) it may be framed, keeps the embed in its links and runs a script to size its frame. */
+function page(
+  c: Context,
+  status: ContentfulStatusCode,
+  title: string,
+  content: unknown,
+  script?: 'booking' | 'manage',
+  headers: Record<string, string> = pageHeaders,
+  event?: EmbedEvent,
+): Response | Promise<Response> {
+  const embed: EmbedMode | undefined = embedModeOf((name) => c.req.query(name));
   c.status(status);
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.render(content as string, { title: `${title} · Meetings for Slack`, script });
+  for (const [name, value] of Object.entries(embed ? framed(headers) : headers)) c.header(name, value);
+  return c.render(content as string, {
+    title: `${title} · Meetings for Slack`,
+    // manage.js is the smallest script that sizes the frame, for pages that have none of their own.
+    script: embed ? (script ?? 'manage') : script,
+    embed: embed ? { parentOrigin: embed.parentOrigin, query: withEmbed('', embed).slice(1), ...(event ? { event } : {}) } : undefined,
+  });
 }
 
 function notFound(c: Context): Response | Promise<Response> {

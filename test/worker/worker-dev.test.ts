@@ -74,5 +74,9 @@ describe.skipIf(!databaseUrl)('npm run worker:dev on a fresh clone, against Post
     expect(refused.status).toBeLessThan(500);
     expect(await (await fetch(`${base}/`)).text()).toContain('<h1>Meetings for Slack</h1>');
     expect((await fetch(`${base}/assets/call.css`)).status).toBe(200);
+    const embed = await fetch(`${base}/embed.js`);
+    expect(embed.status).toBe(200);
+    expect(embed.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(embed.headers.get('access-control-allow-origin')).toBe('*');
   });
 });

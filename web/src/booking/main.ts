@@ -1,6 +1,7 @@
 import type { BookingPageData, PublicErrorBody, SubmitAnswer } from '../../../src/public/page-data.js';
 import { Calendar, type View } from './calendar.js';
 import { byId, show } from './dom.js';
+import { keepEmbedded } from './embed-frame.js';
 import { BookingFormFields } from './form.js';
 import { Formats } from './format.js';
 import { SlotStore } from './slots.js';
@@ -118,7 +119,7 @@ async function send(): Promise<void> {
     const errors = fields.check();
     if (errors) return fields.showErrors(errors);
     fields.clearErrors();
-    body = { ...body, ...fields.values(), website: fields.honeypot() };
+    body = { ...body, ...fields.values(), website: fields.honeypot(), ...(data.externalReference ? { externalReference: data.externalReference } : {}) };
   }
   submitting = true;
   submit.disabled = true;
@@ -127,7 +128,7 @@ async function send(): Promise<void> {
     const response = await fetch(data.submitUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
     const answer = (await response.json().catch(() => undefined)) as (SubmitAnswer & PublicErrorBody) | undefined;
     if (response.ok && answer?.confirmationUrl) {
-      location.assign(answer.confirmationUrl);
+      location.assign(keepEmbedded(answer.confirmationUrl));
       return;
     }
     const message = answer?.error?.message ?? 'Something went wrong. Please try again.';

@@ -1,3 +1,4 @@
+import './embed-frame.js';
 import { Formats } from './format.js';
 import { detectedZone } from './zones.js';
 
