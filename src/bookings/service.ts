@@ -19,9 +19,10 @@ import { isInstantInRange } from '../core/input.js';
 import type { Database } from '../db/client.js';
 import { bookings, idempotencyKeys, meetingParticipants, type BookingAnswer } from '../db/schema.js';
 import { DatabaseBusyError, isTransient } from '../db/errors.js';
+import { runStatement } from '../db/statements.js';
 import { lockKeys, withTeam, type Tx } from '../db/tenant.js';
 import { recordEvent } from '../events/outbox.js';
-import { loadBusy, loadHostInputs, slotRulesOf, withExternalBusy } from './availability.js';
+import { loadBusy, loadHostInputs, loadSlotInputs, slotRulesOf, withExternalBusy } from './availability.js';
 import { loadBooking, loadBookings, toBooking, type Booking, type BookingRow } from './booking-view.js';
 import {
   BookingCancelledError,
@@ -109,11 +110,8 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
         const replay = await findReplay(tx, data.idempotencyKey, requestHash);
         if (replay) return { booking: replay, replayed: true };
       }
-      // The type and the hosts' hours and busy time in one round trip (pipelined).
-      const [type, hosts] = await Promise.all([
-        getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' }),
-        loadHostInputs(tx, hostIds, ...busyWindow(data.start, now)),
-      ]);
+      // The type and the hosts' hours and busy time in one statement.
+      const { type, hosts } = await loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, hostIds, ...busyWindow(data.start, now));
       const booking = await insertBooking(tx, teamId, progress, {
         type,
         hosts: withExternalBusy(hosts, external),
@@ -179,19 +177,18 @@ export async function createRoundRobinBooking(db: Database, teamId: string, inpu
         if (replay) return { booking: replay, replayed: true };
       }
       const window = busyWindow(data.start, now);
-      const [type, read] = await Promise.all([
-        getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' }),
-        loadHostInputs(tx, candidateIds, ...window),
-      ]);
+      const { type, hosts: read } = await loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, candidateIds, ...window);
       const unlocked = withExternalBusy(read, external);
       if (data.start < now) throw new PastTimeError(data.start);
       // Nobody free even before locking: answer at once, with the next times anyone is free.
       freeCandidates(unlocked, type, data.start, now);
-      await lockKeys(tx, candidateIds.map((id) => hostLockKey(teamId, id)));
-      if (data.idempotencyKey && (await idempotencyKeyTaken(tx, data.idempotencyKey))) {
-        return { booking: (await findReplay(tx, data.idempotencyKey, requestHash))!, replayed: true };
-      }
-      const busy = await loadBusy(tx, candidateIds, ...window);
+      // Sent together, in this order: the reads start once the locks are held (see insertBooking).
+      const [, taken, busy] = await Promise.all([
+        lockKeys(tx, candidateIds.map((id) => hostLockKey(teamId, id))),
+        data.idempotencyKey ? idempotencyKeyTaken(tx, data.idempotencyKey) : false,
+        loadBusy(tx, candidateIds, ...window),
+      ]);
+      if (taken) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
       const hosts = withExternalBusy(
         read.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] })),
         external,
@@ -535,9 +532,14 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
   if (!b.locked) {
     // Most losers of a race stop here, before queueing on the hosts' locks.
     checkHosts(hosts, b, end);
-    await lockKeys(tx, b.hostIds.map((id) => hostLockKey(teamId, id)));
-    if (b.idempotency && (await idempotencyKeyTaken(tx, b.idempotency.key))) return undefined;
-    const busy = await loadBusy(tx, b.hostIds, ...window);
+    // Sent together, in this order: the reads start once the locks are held, so they see every
+    // booking committed before (one round trip on postgres.js).
+    const [, taken, busy] = await Promise.all([
+      lockKeys(tx, b.hostIds.map((id) => hostLockKey(teamId, id))),
+      b.idempotency ? idempotencyKeyTaken(tx, b.idempotency.key) : false,
+      loadBusy(tx, b.hostIds, ...window),
+    ]);
+    if (taken) return undefined;
     hosts = withExternalBusy(hosts.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] })), b.external);
   }
   checkHosts(hosts, b, end);
@@ -630,8 +632,7 @@ function nextSlotsFor(hosts: HostInput[], b: NewBooking): Slot[] {
 }
 
 async function idempotencyKeyTaken(tx: Tx, key: string): Promise<boolean> {
-  const [row] = await tx.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
-  return row !== undefined;
+  return (await runStatement(tx, 'select 1 from idempotency_keys where key = $1', [key])).length > 0;
 }
 
 /**
