@@ -34,10 +34,16 @@ export function slotRulesOf(type: MeetingType): SlotRules {
 
 export type BookedInterval = BusyInterval & { bookingId: string; meetingTypeId: string };
 
-/** Busy rows as JSON arrays: [host, booking, meeting type, start, end, buffer before, buffer after]. */
+/**
+ * Busy rows as JSON arrays: [host, booking, meeting type, start, end, buffer before, buffer after].
+ * Each booking is read by its key in a subquery of its own: as a join, the planner, misled by
+ * the statistics of young tables, took every booking of the team for every participant.
+ */
 const BUSY_JSON = `
-  select coalesce(json_agg(json_build_array(p.slack_user_id, b.id, b.meeting_type_id, b.starts_at, b.ends_at, b.buffer_before_minutes, b.buffer_after_minutes)), '[]')
-  from meeting_participants p join bookings b on b.id = p.booking_id
+  select coalesce(json_agg((
+    select json_build_array(p.slack_user_id, b.id, b.meeting_type_id, b.starts_at, b.ends_at, b.buffer_before_minutes, b.buffer_after_minutes)
+    from bookings b where b.id = p.booking_id)), '[]')
+  from meeting_participants p
   where p.holds_time and p.slack_user_id = any($1::text[]) and p.blocked && tstzrange($2::timestamptz, $3::timestamptz, '[)')`;
 
 type BusyJson = [hostId: string, bookingId: string, meetingTypeId: string, start: string, end: string, bufferBeforeMinutes: number, bufferAfterMinutes: number];
