@@ -57,7 +57,8 @@ async function inTransaction<T>(db: Database, admissionKey: string, settings: Re
           await configured;
           return work(tx);
         }
-        const result = work(tx);
+        // A native promise: `work` may return a drizzle query, which runs again on every then().
+        const result = Promise.resolve(work(tx));
         result.catch(() => {}); // its failure is awaited below, after the settings' own
         await configured;
         return result;
