@@ -1,4 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
@@ -20,8 +23,10 @@ import { DEFAULT_BENCH_DATABASE_URL, round, scratchPostgres } from './stats.js';
  *   - POST /api/meetings/bookings: each request books a different free slot (key check + booking)
  * The /bench routes exist only in this benchmark's server (see serve() below), never in the app.
  * `npm run bench -- http`, or `npx tsx bench/http.ts`. BENCH_HTTP_SECONDS (default 10) and
- * BENCH_HTTP_CONNECTIONS (default 16) change the load.
+ * BENCH_HTTP_CONNECTIONS (default 16) change the load; BENCH_HTTP_PROFILE=<dir> writes the server's
+ * CPU profile of each API route's measured run there (summarise one with bench/profile-summary.ts).
  */
+const PROFILE_DIR = process.env.BENCH_HTTP_PROFILE;
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
 const TEAM = 'T0HTTPBENCH';
@@ -65,12 +70,12 @@ export async function benchHttp(baseUrl = process.env.DATABASE_URL ?? DEFAULT_BE
     const oneSelect = await load(base, { path: '/bench/tx-1-select' });
     const fourSelects = await load(base, { path: '/bench/tx-4-selects' });
     await load(base, { path: seeded.availabilityPath, headers: auth }, 2);
-    const availability = await load(base, { path: seeded.availabilityPath, headers: auth });
+    const availability = await profiled(server, 'availability', () => load(base, { path: seeded.availabilityPath, headers: auth }));
 
     // Host n % BOOKING_HOSTS takes its next 15-minute slot: every request is a fresh, free slot.
     let n = 0;
     const first = new Date(seeded.firstSlot).getTime();
-    const bookings = await load(base, {
+    const bookings = await profiled(server, 'bookings', () => load(base, {
       method: 'POST',
       path: '/api/meetings/bookings',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -80,7 +85,7 @@ export async function benchHttp(baseUrl = process.env.DATABASE_URL ?? DEFAULT_BE
         request.body = JSON.stringify({ meetingTypeId: seeded.bookingTypeId, organizerId: `U0HOST${i % BOOKING_HOSTS}`, start });
         return request;
       },
-    });
+    }));
 
     const ratio = (r: autocannon.Result, baseline: autocannon.Result) => `${Number((r.requests.average / baseline.requests.average).toPrecision(2))}×`;
     const row = (route: string, r: autocannon.Result): Row => ({
@@ -106,6 +111,23 @@ export async function benchHttp(baseUrl = process.env.DATABASE_URL ?? DEFAULT_BE
     if (server) await new Promise((resolve) => server!.once('exit', resolve));
     await scratch.drop();
   }
+}
+
+/** Runs `work` with the server's CPU profiler on when BENCH_HTTP_PROFILE names a directory. */
+async function profiled<T>(server: ChildProcess, label: string, work: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return work();
+  await ask(server, { profile: 'start' });
+  const result = await work();
+  const { file } = await ask(server, { profile: 'stop', file: join(PROFILE_DIR, `http-${label}.cpuprofile`) });
+  console.log(`CPU profile of ${label}: ${file}`);
+  return result;
+}
+
+function ask(child: ChildProcess, message: object): Promise<any> {
+  return new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send(message);
+  });
 }
 
 function load(base: string, request: autocannon.Request, seconds = SECONDS): Promise<autocannon.Result> {
@@ -193,11 +215,31 @@ async function serve(url: string): Promise<void> {
     return c.text('ok');
   });
   const server = listen({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send!({ port: info.port }));
+  if (PROFILE_DIR) answerProfileRequests();
   // Exit at once: requests autocannon left in flight would only log failures against a closing
   // pool, and the parent drops the scratch database with (force).
   process.once('SIGTERM', () => {
     server.close();
     process.exit(0);
+  });
+}
+
+/** In the server: starts and stops the CPU profiler when the parent asks (see profiled()). */
+function answerProfileRequests(): void {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<any>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  process.on('message', async (message: { profile?: 'start' | 'stop'; file?: string }) => {
+    if (message.profile === 'start') {
+      await post('Profiler.enable');
+      await post('Profiler.start');
+      process.send!({ started: true });
+    } else if (message.profile === 'stop') {
+      const { profile } = await post('Profiler.stop');
+      mkdirSync(dirname(message.file!), { recursive: true });
+      writeFileSync(message.file!, JSON.stringify(profile));
+      process.send!({ file: message.file });
+    }
   });
 }
 

@@ -1,4 +1,3 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   computeSlotsAllFree,
   computeSlotsAnyFree,
@@ -9,11 +8,13 @@ import {
   type SlotRules,
 } from '../core/availability/index.js';
 import { INSTANT_RANGE_MESSAGE, isInstantInRange } from '../core/input.js';
-import { bookings, meetingParticipants } from '../db/schema.js';
+import { isUuid } from '../core/ids.js';
+import { availabilitySchedules, meetingTypes } from '../db/schema.js';
+import { rowFromJson, runStatement, textArray } from '../db/statements.js';
 import type { Tx } from '../db/tenant.js';
-import { InvalidInputError } from './errors.js';
-import { getMeetingType, type MeetingType } from './meeting-types.js';
-import { getPeople, loadStoredSchedules, schedulesOf } from './people.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+import type { MeetingType } from './meeting-types.js';
+import { getPeople, loadStoredSchedules, scheduleOf, schedulesOf } from './people.js';
 
 const DAY_MS = 86_400_000;
 export const MAX_SLOT_WINDOW_DAYS = 62;
@@ -34,58 +35,90 @@ export function slotRulesOf(type: MeetingType): SlotRules {
 export type BookedInterval = BusyInterval & { bookingId: string; meetingTypeId: string };
 
 /**
+ * Busy rows as JSON arrays: [host, booking, meeting type, start, end, buffer before, buffer after].
+ * Each booking is read by its key in a subquery of its own: as a join, the planner, misled by
+ * the statistics of young tables, took every booking of the team for every participant.
+ */
+const BUSY_JSON = `
+  select coalesce(json_agg((
+    select json_build_array(p.slack_user_id, b.id, b.meeting_type_id, b.starts_at, b.ends_at, b.buffer_before_minutes, b.buffer_after_minutes)
+    from bookings b where b.id = p.booking_id)), '[]')
+  from meeting_participants p
+  where p.holds_time and p.slack_user_id = any($1::text[]) and p.blocked && tstzrange($2::timestamptz, $3::timestamptz, '[)')`;
+
+type BusyJson = [hostId: string, bookingId: string, meetingTypeId: string, start: string, end: string, bufferBeforeMinutes: number, bufferAfterMinutes: number];
+
+/** The margin loadBusy reads around [from, to): buffers, the range a free stretch starts in, and the whole local day of either end. */
+function busyRange(from: Date, to: Date): [string, string] {
+  return [new Date(from.getTime() - 2 * DAY_MS).toISOString(), new Date(to.getTime() + 2 * DAY_MS).toISOString()];
+}
+
+function busyByHost(hostIds: readonly string[], rows: BusyJson[]): Map<string, BookedInterval[]> {
+  const busy = new Map<string, BookedInterval[]>(hostIds.map((id) => [id, []]));
+  for (const [hostId, bookingId, meetingTypeId, start, end, bufferBeforeMinutes, bufferAfterMinutes] of rows) {
+    busy.get(hostId)?.push({ bookingId, meetingTypeId, start: new Date(start), end: new Date(end), bufferBeforeMinutes, bufferAfterMinutes });
+  }
+  return busy;
+}
+
+/**
  * Confirmed bookings holding each host's time around [from, to), with their meeting type (a
  * type's daily limit counts its own). The margin covers buffers, the range a free stretch
  * starts in, and the whole local day of either end, which the daily limits count.
  */
 export async function loadBusy(tx: Tx, hostIds: readonly string[], from: Date, to: Date): Promise<Map<string, BookedInterval[]>> {
-  const busy = new Map<string, BookedInterval[]>(hostIds.map((id) => [id, []]));
-  if (hostIds.length === 0) return busy;
-  const lo = new Date(from.getTime() - 2 * DAY_MS).toISOString();
-  const hi = new Date(to.getTime() + 2 * DAY_MS).toISOString();
-  const rows = await tx
-    .select({
-      hostId: meetingParticipants.slackUserId,
-      bookingId: bookings.id,
-      meetingTypeId: bookings.meetingTypeId,
-      start: bookings.startsAt,
-      end: bookings.endsAt,
-      bufferBeforeMinutes: bookings.bufferBeforeMinutes,
-      bufferAfterMinutes: bookings.bufferAfterMinutes,
-    })
-    .from(meetingParticipants)
-    .innerJoin(bookings, eq(bookings.id, meetingParticipants.bookingId))
-    .where(
-      and(
-        eq(meetingParticipants.holdsTime, true),
-        inArray(meetingParticipants.slackUserId, [...hostIds]),
-        sql`${meetingParticipants.blocked} && tstzrange(${lo}::timestamptz, ${hi}::timestamptz, '[)')`,
-      ),
-    );
-  for (const row of rows) {
-    busy.get(row.hostId!)!.push({
-      bookingId: row.bookingId,
-      meetingTypeId: row.meetingTypeId,
-      start: row.start,
-      end: row.end,
-      bufferBeforeMinutes: row.bufferBeforeMinutes,
-      bufferAfterMinutes: row.bufferAfterMinutes,
-    });
-  }
-  return busy;
+  if (hostIds.length === 0) return new Map();
+  const [row] = await runStatement<{ busy: BusyJson[] }>(tx, `select (${BUSY_JSON}) as busy`, [textArray(hostIds), ...busyRange(from, to)]);
+  return busyByHost(hostIds, row!.busy);
 }
 
-export async function loadHostInputs(
-  tx: Tx,
-  hostIds: readonly string[],
-  from: Date,
-  to: Date,
-  field = 'hostIds',
-): Promise<(HostAvailabilityInput & { busy: BookedInterval[] })[]> {
+export type HostInput = HostAvailabilityInput & { busy: BookedInterval[] };
+
+export async function loadHostInputs(tx: Tx, hostIds: readonly string[], from: Date, to: Date, field = 'hostIds'): Promise<HostInput[]> {
   // Issued together: postgres.js pipelines them on the transaction's connection (one round trip).
   const [people, stored, busy] = await Promise.all([getPeople(tx, hostIds, field), loadStoredSchedules(tx, hostIds), loadBusy(tx, [...new Set(hostIds)], from, to)]);
   const schedules = schedulesOf(people, stored);
   return [...people.keys()].map((id) => ({ schedule: schedules.get(id)!, busy: busy.get(id)! }));
+}
+
+/**
+ * Everything a slot search or a booking reads, in one statement: the meeting type, the hosts with
+ * their zones and saved schedules, and their busy time around [from, to). Errors as getMeetingType
+ * and getPeople give them, the type's first.
+ */
+const SLOT_INPUTS = `
+  select
+    (select to_json(t) from meeting_types t where t.id = $4::uuid and (t.active or not $5::boolean)) as type,
+    (select coalesce(json_agg(json_build_array(u.slack_user_id, u.time_zone, to_json(s))), '[]')
+       from users u left join availability_schedules s on s.team_id = u.team_id and s.slack_user_id = u.slack_user_id
+       where u.slack_user_id = any($1::text[])) as people,
+    (${BUSY_JSON}) as busy`;
+
+export async function loadSlotInputs(
+  tx: Tx,
+  meetingType: { id: string; activeOnly?: boolean; field?: string },
+  hostIds: readonly string[],
+  from: Date,
+  to: Date,
+  field = 'hostIds',
+): Promise<{ type: MeetingType; hosts: HostInput[] }> {
+  if (!isUuid(meetingType.id)) throw new NotFoundError('meeting_type', meetingType.id, meetingType.field);
+  const unique = [...new Set(hostIds)];
+  const [row] = await runStatement<{ type: Record<string, unknown> | null; people: [string, string, Record<string, unknown> | null][]; busy: BusyJson[] }>(
+    tx,
+    SLOT_INPUTS,
+    [textArray(unique), ...busyRange(from, to), meetingType.id, meetingType.activeOnly ?? false],
+  );
+  if (!row!.type) throw new NotFoundError('meeting_type', meetingType.id, meetingType.field);
+  const found = new Map(row!.people.map(([id, timeZone, schedule]) => [id, { timeZone, schedule }]));
+  const missing = unique.find((id) => !found.has(id));
+  if (missing) throw new NotFoundError('person', missing, field);
+  const busy = busyByHost(unique, row!.busy);
+  const hosts = unique.map((id) => {
+    const { timeZone, schedule } = found.get(id)!;
+    return { schedule: scheduleOf(id, timeZone, schedule ? rowFromJson(availabilitySchedules, schedule) : undefined), busy: busy.get(id)! };
+  });
+  return { type: rowFromJson(meetingTypes, row!.type), hosts };
 }
 
 export interface FindSlotsInput {
@@ -127,8 +160,9 @@ export async function findSlots(tx: Tx, input: FindSlotsInput): Promise<{ meetin
   if (input.to.getTime() - input.from.getTime() > MAX_SLOT_WINDOW_DAYS * DAY_MS) {
     throw new InvalidInputError(`The window may span at most ${MAX_SLOT_WINDOW_DAYS} days`, 'to');
   }
-  const meetingType = await getMeetingType(tx, input.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' });
-  const hosts = withExternalBusy(await loadHostInputs(tx, input.hostIds, input.from, input.to), input.external, input);
+  const read = await loadSlotInputs(tx, { id: input.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, input.hostIds, input.from, input.to);
+  const meetingType = read.type;
+  const hosts = withExternalBusy(read.hosts, input.external, input);
   const query: SlotQuery = { ...slotRulesOf(meetingType), now: input.now ?? new Date(), from: input.from, to: input.to };
   const slots = input.mode === 'any' ? computeSlotsAnyFree(hosts, query) : computeSlotsAllFree(hosts, query);
   return { meetingType, slots };

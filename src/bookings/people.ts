@@ -74,16 +74,15 @@ export async function getSchedules(tx: Tx, people: Map<string, Person>): Promise
 
 export function schedulesOf(people: Map<string, Person>, stored: Map<string, StoredSchedule>): Map<string, HostSchedule & { isDefault: boolean }> {
   const schedules = new Map<string, HostSchedule & { isDefault: boolean }>();
-  for (const [id, person] of people) {
-    const row = stored.get(id);
-    schedules.set(
-      id,
-      row
-        ? { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides, dailyLimit: row.dailyLimit, isDefault: false }
-        : { ...defaultSchedule(id, person.timeZone), dailyLimit: null, isDefault: true },
-    );
-  }
+  for (const [id, person] of people) schedules.set(id, scheduleOf(id, person.timeZone, stored.get(id)));
   return schedules;
+}
+
+/** A person's saved schedule, or the default one in their zone. */
+export function scheduleOf(id: string, personZone: string, row: StoredSchedule | undefined): HostSchedule & { isDefault: boolean } {
+  return row
+    ? { hostId: id, timeZone: row.timeZone, rules: row.weeklyRules, overrides: row.dateOverrides, dailyLimit: row.dailyLimit, isDefault: false }
+    : { ...defaultSchedule(id, personZone), dailyLimit: null, isDefault: true };
 }
 
 export async function getSchedule(tx: Tx, id: string): Promise<HostSchedule & { isDefault: boolean }> {

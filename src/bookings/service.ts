@@ -19,9 +19,10 @@ import { isInstantInRange } from '../core/input.js';
 import type { Database } from '../db/client.js';
 import { bookings, idempotencyKeys, meetingParticipants, type BookingAnswer } from '../db/schema.js';
 import { DatabaseBusyError, isTransient } from '../db/errors.js';
+import { rowFromJson, runStatement } from '../db/statements.js';
 import { lockKeys, withTeam, type Tx } from '../db/tenant.js';
-import { recordEvent } from '../events/outbox.js';
-import { loadBusy, loadHostInputs, slotRulesOf, withExternalBusy } from './availability.js';
+import { recordEvent, type NewBookingEvent } from '../events/outbox.js';
+import { loadBusy, loadHostInputs, loadSlotInputs, slotRulesOf, withExternalBusy } from './availability.js';
 import { loadBooking, loadBookings, toBooking, type Booking, type BookingRow } from './booking-view.js';
 import {
   BookingCancelledError,
@@ -98,7 +99,8 @@ interface WriteProgress {
 export async function createBooking(db: Database, teamId: string, input: CreateBookingInput, clock: Clock = {}): Promise<CreateBookingResult> {
   const data = parseInput(createBookingSchema, input);
   const now = clock.now ?? new Date();
-  const requestHash = await hashRequest({ ...data, idempotencyKey: undefined });
+  // Only a request with an idempotency key is compared with an earlier one.
+  const requestHash = data.idempotencyKey ? await hashRequest({ ...data, idempotencyKey: undefined }) : '';
   const hostIds = [...new Set([data.organizerId, ...data.hostIds])];
   const progress: WriteProgress = { stage: 'read' };
   const external = await externalBusyFor(clock, teamId, hostIds, busyWindow(data.start, now));
@@ -109,11 +111,8 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
         const replay = await findReplay(tx, data.idempotencyKey, requestHash);
         if (replay) return { booking: replay, replayed: true };
       }
-      // The type and the hosts' hours and busy time in one round trip (pipelined).
-      const [type, hosts] = await Promise.all([
-        getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' }),
-        loadHostInputs(tx, hostIds, ...busyWindow(data.start, now)),
-      ]);
+      // The type and the hosts' hours and busy time in one statement.
+      const { type, hosts } = await loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, hostIds, ...busyWindow(data.start, now));
       const booking = await insertBooking(tx, teamId, progress, {
         type,
         hosts: withExternalBusy(hosts, external),
@@ -135,15 +134,9 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
         externalRefId: data.externalReference?.id ?? null,
         externalRefUrl: data.externalReference?.url ?? null,
         metadata: data.metadata ?? {},
+        event: { kind: 'booking.created', payload: { source: data.source, actorId: data.organizerId } },
       });
       if (!booking) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
-      await recordEvent(tx, {
-        teamId,
-        meetingId: booking.meetingId,
-        bookingId: booking.id,
-        kind: 'booking.created',
-        payload: { source: booking.source, actorId: booking.organizerId },
-      });
       return { booking, replayed: false };
     });
   } catch (error) {
@@ -167,7 +160,8 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
 export async function createRoundRobinBooking(db: Database, teamId: string, input: RoundRobinBookingInput, clock: Clock = {}): Promise<CreateBookingResult> {
   const data = parseInput(roundRobinBookingSchema, input);
   const now = clock.now ?? new Date();
-  const requestHash = await hashRequest({ ...data, idempotencyKey: undefined });
+  // Only a request with an idempotency key is compared with an earlier one.
+  const requestHash = data.idempotencyKey ? await hashRequest({ ...data, idempotencyKey: undefined }) : '';
   const candidateIds = [...new Set(data.candidateIds)];
   const progress: WriteProgress = { stage: 'read' };
   const external = await externalBusyFor(clock, teamId, candidateIds, busyWindow(data.start, now));
@@ -179,19 +173,18 @@ export async function createRoundRobinBooking(db: Database, teamId: string, inpu
         if (replay) return { booking: replay, replayed: true };
       }
       const window = busyWindow(data.start, now);
-      const [type, read] = await Promise.all([
-        getMeetingType(tx, data.meetingTypeId, { activeOnly: true, field: 'meetingTypeId' }),
-        loadHostInputs(tx, candidateIds, ...window),
-      ]);
+      const { type, hosts: read } = await loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, candidateIds, ...window);
       const unlocked = withExternalBusy(read, external);
       if (data.start < now) throw new PastTimeError(data.start);
       // Nobody free even before locking: answer at once, with the next times anyone is free.
       freeCandidates(unlocked, type, data.start, now);
-      await lockKeys(tx, candidateIds.map((id) => hostLockKey(teamId, id)));
-      if (data.idempotencyKey && (await idempotencyKeyTaken(tx, data.idempotencyKey))) {
-        return { booking: (await findReplay(tx, data.idempotencyKey, requestHash))!, replayed: true };
-      }
-      const busy = await loadBusy(tx, candidateIds, ...window);
+      // Sent together, in this order: the reads start once the locks are held (see insertBooking).
+      const [, taken, busy] = await Promise.all([
+        lockKeys(tx, candidateIds.map((id) => hostLockKey(teamId, id))),
+        data.idempotencyKey ? idempotencyKeyTaken(tx, data.idempotencyKey) : false,
+        loadBusy(tx, candidateIds, ...window),
+      ]);
+      if (taken) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
       const hosts = withExternalBusy(
         read.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] })),
         external,
@@ -221,14 +214,8 @@ export async function createRoundRobinBooking(db: Database, teamId: string, inpu
         previous: null,
         locked: true,
         idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
+        event: { kind: 'booking.created', payload: { source: data.source, actorId: organizerId } },
       }))!;
-      await recordEvent(tx, {
-        teamId,
-        meetingId: booking.meetingId,
-        bookingId: booking.id,
-        kind: 'booking.created',
-        payload: { source: booking.source, actorId: booking.organizerId },
-      });
       return { booking, replayed: false };
     });
   } catch (error) {
@@ -521,6 +508,8 @@ interface NewBooking {
   /** Busy time from the hosts' own calendars, joined to their bookings at every check. */
   external?: ExternalMap;
   idempotency?: { key: string; requestHash: string };
+  /** The event to record with the booking, in the same round trip. */
+  event?: Pick<NewBookingEvent, 'kind' | 'payload'>;
 }
 
 /**
@@ -535,73 +524,81 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
   if (!b.locked) {
     // Most losers of a race stop here, before queueing on the hosts' locks.
     checkHosts(hosts, b, end);
-    await lockKeys(tx, b.hostIds.map((id) => hostLockKey(teamId, id)));
-    if (b.idempotency && (await idempotencyKeyTaken(tx, b.idempotency.key))) return undefined;
-    const busy = await loadBusy(tx, b.hostIds, ...window);
+    // Sent together, in this order: the reads start once the locks are held, so they see every
+    // booking committed before (one round trip on postgres.js).
+    const [, taken, busy] = await Promise.all([
+      lockKeys(tx, b.hostIds.map((id) => hostLockKey(teamId, id))),
+      b.idempotency ? idempotencyKeyTaken(tx, b.idempotency.key) : false,
+      loadBusy(tx, b.hostIds, ...window),
+    ]);
+    if (taken) return undefined;
     hosts = withExternalBusy(hosts.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] })), b.external);
   }
   checkHosts(hosts, b, end);
 
   progress.stage = 'insert';
   const id = crypto.randomUUID();
-  const [row] = await tx
-    .insert(bookings)
-    .values({
-      id,
-      teamId,
-      meetingId: b.previous?.meetingId ?? id,
-      sequence: b.previous ? b.previous.sequence + 1 : 0,
-      meetingTypeId: b.type.id,
-      organizerId: b.organizerId,
-      title: b.title,
-      notes: b.notes,
-      startsAt: b.start,
-      endsAt: end,
-      bufferBeforeMinutes: b.type.bufferBeforeMinutes,
-      bufferAfterMinutes: b.type.bufferAfterMinutes,
-      source: b.source,
-      bookingLinkId: b.bookingLinkId,
-      answers: b.answers,
-      slackChannelId: b.slackChannelId,
-      slackMessageTs: b.slackMessageTs,
-      externalRefId: b.externalRefId,
-      externalRefUrl: b.externalRefUrl,
-      metadata: b.metadata,
-      rescheduledFromId: b.previous?.id ?? null,
-    })
-    .returning();
-  // The key goes in before the participants: a twin with the same key that got past its own
-  // check waits here for this transaction and then replays it.
-  if (b.idempotency) {
-    await tx.insert(idempotencyKeys).values({ teamId, key: b.idempotency.key, requestHash: b.idempotency.requestHash, bookingId: row!.id });
-  }
+  const meetingId = b.previous?.meetingId ?? id;
   const blocked = `[${new Date(b.start.getTime() - b.type.bufferBeforeMinutes * MINUTE_MS).toISOString()},${new Date(
     end.getTime() + b.type.bufferAfterMinutes * MINUTE_MS,
   ).toISOString()})`;
-  const participants = await tx
-    .insert(meetingParticipants)
-    .values([
-      ...b.hostIds.map((hostId) => ({
-        teamId,
-        bookingId: row!.id,
-        role: hostId === b.organizerId ? ('organizer' as const) : ('host' as const),
-        slackUserId: hostId,
-        blocked,
-        holdsTime: true,
-      })),
-      ...b.guests.map((g) => ({
-        teamId,
-        bookingId: row!.id,
-        role: 'guest' as const,
-        guestName: g.name,
-        guestEmail: g.email ?? null,
-        guestTimeZone: g.timeZone ?? null,
-        guestId: g.guestId ?? crypto.randomUUID(),
-      })),
-    ])
-    .returning();
-  return toBooking(row!, b.type, participants);
+  const participants = [
+    ...b.hostIds.map((hostId) => ({ role: hostId === b.organizerId ? 'organizer' : 'host', slackUserId: hostId, blocked, holdsTime: true })),
+    ...b.guests.map((g) => ({ role: 'guest', guestName: g.name, guestEmail: g.email ?? null, guestTimeZone: g.timeZone ?? null, guestId: g.guestId ?? crypto.randomUUID() })),
+  ];
+  // Sent together, in this order (one round trip on postgres.js): the booking, its idempotency
+  // key (before the participants: a twin with the same key that got past its own check waits on
+  // it for this transaction and then replays it), the participants, and the event.
+  const [[bookingRow], , participantRows] = await Promise.all([
+    runStatement<{ row: Record<string, unknown> }>(tx, INSERT_BOOKING, [
+      id,
+      teamId,
+      meetingId,
+      b.previous ? b.previous.sequence + 1 : 0,
+      b.type.id,
+      b.organizerId,
+      b.title,
+      b.notes,
+      b.start.toISOString(),
+      end.toISOString(),
+      b.type.bufferBeforeMinutes,
+      b.type.bufferAfterMinutes,
+      b.source,
+      b.bookingLinkId,
+      b.answers === null ? null : JSON.stringify(b.answers),
+      b.slackChannelId,
+      b.slackMessageTs,
+      b.externalRefId,
+      b.externalRefUrl,
+      JSON.stringify(b.metadata),
+      b.previous?.id ?? null,
+    ]),
+    b.idempotency ? runStatement(tx, INSERT_IDEMPOTENCY_KEY, [teamId, b.idempotency.key, b.idempotency.requestHash, id]) : undefined,
+    runStatement<{ row: Record<string, unknown> }>(tx, INSERT_PARTICIPANTS, [teamId, id, JSON.stringify(participants)]),
+    b.event ? recordEvent(tx, { teamId, meetingId, bookingId: id, ...b.event } as NewBookingEvent) : undefined,
+  ]);
+  return toBooking(
+    rowFromJson(bookings, bookingRow!.row),
+    b.type,
+    participantRows.map((p) => rowFromJson(meetingParticipants, p.row)),
+  );
 }
+
+const INSERT_BOOKING = `
+  insert into bookings (id, team_id, meeting_id, sequence, meeting_type_id, organizer_id, title, notes, starts_at, ends_at,
+    buffer_before_minutes, buffer_after_minutes, source, booking_link_id, answers, slack_channel_id, slack_message_ts,
+    external_ref_id, external_ref_url, metadata, rescheduled_from_id)
+  values ($1::uuid, $2, $3::uuid, $4::int, $5::uuid, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11::int, $12::int,
+    $13::booking_source, $14::uuid, $15::jsonb, $16, $17, $18, $19, $20::jsonb, $21::uuid)
+  returning to_json(bookings.*) as row`;
+
+const INSERT_IDEMPOTENCY_KEY = 'insert into idempotency_keys (team_id, key, request_hash, booking_id) values ($1, $2, $3, $4::uuid)';
+
+const INSERT_PARTICIPANTS = `
+  insert into meeting_participants (team_id, booking_id, role, slack_user_id, guest_name, guest_email, guest_time_zone, guest_id, blocked, holds_time)
+  select $1, $2::uuid, p.role::participant_role, p."slackUserId", p."guestName", p."guestEmail", p."guestTimeZone", p."guestId"::uuid, p.blocked::tstzrange, coalesce(p."holdsTime", false)
+  from json_to_recordset($3::json) as p(role text, "slackUserId" text, "guestName" text, "guestEmail" text, "guestTimeZone" text, "guestId" text, blocked text, "holdsTime" boolean)
+  returning to_json(meeting_participants.*) as row`;
 
 /** Busy time far enough ahead to suggest the next free slots from the same read. */
 function busyWindow(start: Date, now: Date): [Date, Date] {
@@ -630,8 +627,7 @@ function nextSlotsFor(hosts: HostInput[], b: NewBooking): Slot[] {
 }
 
 async function idempotencyKeyTaken(tx: Tx, key: string): Promise<boolean> {
-  const [row] = await tx.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
-  return row !== undefined;
+  return (await runStatement(tx, 'select 1 from idempotency_keys where key = $1', [key])).length > 0;
 }
 
 /**

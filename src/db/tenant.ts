@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql } from 'drizzle-orm';
 import { admissionGateOf } from './admission.js';
 import type { Database } from './client.js';
+import { pipelines, runStatement, textArray } from './statements.js';
 
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** Either the database or a transaction: what queries run on. */
@@ -43,25 +43,37 @@ export async function withoutTeam<T>(
 async function inTransaction<T>(db: Database, admissionKey: string, settings: Record<string, string>, work: (tx: Tx) => Promise<T>, limits: TransactionLimits): Promise<T> {
   const lockTimeout = limits.lockTimeoutMs ?? DEFAULT_LIMITS.lockTimeoutMs;
   const statementTimeout = limits.statementTimeoutMs ?? DEFAULT_LIMITS.statementTimeoutMs;
-  const assignments = [
-    sql`set_config('role', ${APP_ROLE}, true)`,
-    sql`set_config('lock_timeout', ${`${lockTimeout}ms`}, true)`,
-    sql`set_config('statement_timeout', ${`${statementTimeout}ms`}, true)`,
-    ...Object.entries(settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`),
-  ];
+  const values = ['role', APP_ROLE, 'lock_timeout', `${lockTimeout}ms`, 'statement_timeout', `${statementTimeout}ms`, ...Object.entries(settings).flat()];
   // A transaction opened while another is running in the same request was already admitted.
   const release = admitted.getStore() ? undefined : await admissionGateOf(db)?.enter(admissionKey);
   try {
     return await admitted.run(true, () =>
       db.transaction(async (tx) => {
-        // One round trip: set_config(..., true) is SET LOCAL.
-        await tx.execute(sql`select ${sql.join(assignments, sql`, `)}`);
-        return work(tx);
+        // set_config(..., true) is SET LOCAL. The statement is sent before any of `work`'s, and
+        // postgres.js pipelines them: the role and team cost no round trip of their own. Should it
+        // fail, the transaction is aborted and nothing after it runs.
+        const configured = runStatement(tx, settingsStatement(values.length / 2), values);
+        if (!pipelines(tx)) {
+          await configured;
+          return work(tx);
+        }
+        // A native promise: `work` may return a drizzle query, which runs again on every then().
+        const result = Promise.resolve(work(tx));
+        result.catch(() => {}); // its failure is awaited below, after the settings' own
+        await configured;
+        return result;
       }),
     );
   } finally {
     release?.();
   }
+}
+
+const settingsStatements: string[] = [];
+
+/** `select set_config($1, $2, true), ...` for n settings (constant text, so it is prepared once per connection). */
+function settingsStatement(n: number): string {
+  return (settingsStatements[n] ??= `select ${Array.from({ length: n }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`);
 }
 
 const admitted = new AsyncLocalStorage<boolean>();
@@ -72,12 +84,7 @@ const admitted = new AsyncLocalStorage<boolean>();
  */
 export async function lockKeys(tx: Tx, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
-  const unique = [...new Set(keys)];
-  await tx.execute(
-    sql`select pg_advisory_xact_lock(h) from (select distinct hashtextextended(k, 0) as h from unnest(${`{${unique.map(arrayLiteral).join(',')}}`}::text[]) as k order by h) as ordered`,
-  );
+  await runStatement(tx, LOCK_KEYS, [textArray([...new Set(keys)])]);
 }
 
-function arrayLiteral(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+const LOCK_KEYS = 'select pg_advisory_xact_lock(h) from (select distinct hashtextextended(k, 0) as h from unnest($1::text[]) as k order by h) as ordered';

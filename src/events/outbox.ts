@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { runStatement } from '../db/statements.js';
 import type { Tx } from '../db/tenant.js';
 
 /** Every change to a meeting that the other surfaces hear about. */
@@ -50,11 +50,13 @@ export interface NewBookingEvent<K extends BookingEventKind = BookingEventKind> 
  * committed. The NOTIFY in the same statement is delivered at commit.
  */
 export async function recordEvent<K extends BookingEventKind>(tx: Tx, event: NewBookingEvent<K>): Promise<void> {
-  await tx.execute(sql`
-    with inserted as (
-      insert into booking_events (team_id, meeting_id, booking_id, kind, payload)
-      values (${event.teamId}, ${event.meetingId}, ${event.bookingId}, ${event.kind}, ${JSON.stringify(event.payload)}::jsonb)
-      returning id
-    )
-    select pg_notify(${EVENTS_CHANNEL}, id::text) from inserted`);
+  await runStatement(tx, RECORD_EVENT, [event.teamId, event.meetingId, event.bookingId, event.kind, JSON.stringify(event.payload), EVENTS_CHANNEL]);
 }
+
+const RECORD_EVENT = `
+  with inserted as (
+    insert into booking_events (team_id, meeting_id, booking_id, kind, payload)
+    values ($1, $2::uuid, $3::uuid, $4, $5::jsonb)
+    returning id
+  )
+  select pg_notify($6, id::text) from inserted`;

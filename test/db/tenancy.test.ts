@@ -36,6 +36,15 @@ describe.each(databaseKinds())('row level security on %s', (kind) => {
     expect(role).toEqual({ user: 'meetings_app', bypass: false, superuser: false });
   });
 
+  it('runs a query that the work returns unawaited exactly once, after the team is set', async () => {
+    const inserted = await withTeam(handle.db, 'T0AAAA', (tx) =>
+      tx.execute(sql`insert into users (team_id, slack_user_id, name, time_zone) values (current_setting('app.team_id'), 'U0ONCE', 'Once', 'UTC') on conflict do nothing returning slack_user_id`),
+    );
+    expect(Array.isArray(inserted) ? inserted.length : (inserted as { rows: unknown[] }).rows.length).toBe(1);
+    const [count] = await withTeam(handle.db, 'T0AAAA', (tx) => rawRows<{ n: number }>(tx, sql`select count(*)::int as n from users where slack_user_id = 'U0ONCE'`));
+    expect(count).toEqual({ n: 1 });
+  });
+
   it('enables and forces RLS on every table that has a team', async () => {
     const rows = await rawRows<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
       handle.db,
