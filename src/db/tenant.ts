@@ -46,9 +46,11 @@ async function inTransaction<T>(db: Database, admissionKey: string, settings: Re
   const values = ['role', APP_ROLE, 'lock_timeout', `${lockTimeout}ms`, 'statement_timeout', `${statementTimeout}ms`, ...Object.entries(settings).flat()];
   // A transaction opened while another is running in the same request was already admitted.
   const release = admitted.getStore() ? undefined : await admissionGateOf(db)?.enter(admissionKey);
+  let hooks: CommitHook[] = [];
   try {
-    return await admitted.run(true, () =>
+    const result = await admitted.run(true, () =>
       db.transaction(async (tx) => {
+        commitHooks.set(tx, (hooks = []));
         // set_config(..., true) is SET LOCAL. The statement is sent before any of `work`'s, and
         // postgres.js pipelines them: the role and team cost no round trip of their own. Should it
         // fail, the transaction is aborted and nothing after it runs.
@@ -64,9 +66,25 @@ async function inTransaction<T>(db: Database, admissionKey: string, settings: Re
         return result;
       }),
     );
+    for (const hook of hooks) hook(db);
+    return result;
   } finally {
     release?.();
   }
+}
+
+type CommitHook = (db: Database) => void;
+const commitHooks = new WeakMap<Tx, CommitHook[]>();
+
+/**
+ * Runs `hook` once the transaction has committed (never when it rolls back or is retried).
+ * False when the transaction was not opened by withTeam or withoutTeam: the caller must do
+ * without.
+ */
+export function afterCommit(tx: Tx, hook: CommitHook): boolean {
+  const hooks = commitHooks.get(tx);
+  hooks?.push(hook);
+  return hooks !== undefined;
 }
 
 const settingsStatements: string[] = [];

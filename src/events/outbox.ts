@@ -1,5 +1,6 @@
 import { runStatement } from '../db/statements.js';
-import type { Tx } from '../db/tenant.js';
+import { notifySoon } from '../db/notify.js';
+import { afterCommit, type Tx } from '../db/tenant.js';
 
 /** Every change to a meeting that the other surfaces hear about. */
 export const EVENT_KINDS = ['booking.created', 'booking.rescheduled', 'booking.cancelled', 'meeting.started', 'meeting.ended'] as const;
@@ -47,13 +48,20 @@ export interface NewBookingEvent<K extends BookingEventKind = BookingEventKind> 
 
 /**
  * Writes an event in the caller's transaction (the outbox): it exists if and only if the change
- * committed. The NOTIFY in the same statement is delivered at commit.
+ * committed. The dispatchers are told once it has (see notifySoon); in a transaction of another
+ * kind, by a NOTIFY in the same statement, delivered at commit.
  */
 export async function recordEvent<K extends BookingEventKind>(tx: Tx, event: NewBookingEvent<K>): Promise<void> {
-  await runStatement(tx, RECORD_EVENT, [event.teamId, event.meetingId, event.bookingId, event.kind, JSON.stringify(event.payload), EVENTS_CHANNEL]);
+  const params = [event.teamId, event.meetingId, event.bookingId, event.kind, JSON.stringify(event.payload)];
+  if (afterCommit(tx, (db) => notifySoon(db, EVENTS_CHANNEL))) await runStatement(tx, RECORD_EVENT, params);
+  else await runStatement(tx, RECORD_AND_NOTIFY, [...params, EVENTS_CHANNEL]);
 }
 
 const RECORD_EVENT = `
+  insert into booking_events (team_id, meeting_id, booking_id, kind, payload)
+  values ($1, $2::uuid, $3::uuid, $4, $5::jsonb)`;
+
+const RECORD_AND_NOTIFY = `
   with inserted as (
     insert into booking_events (team_id, meeting_id, booking_id, kind, payload)
     values ($1, $2::uuid, $3::uuid, $4, $5::jsonb)

@@ -211,4 +211,25 @@ describe.each(databaseKinds())('booking events on %s', (kind) => {
     expect(ids).toHaveLength(12);
     expect(ids.map((id) => calls.get(id))).toEqual(ids.map(() => 1));
   });
+
+  it('wakes a dispatcher listening on another connection as soon as a booking commits, without waiting for its poll', async () => {
+    const listener = await connectAgain(handle);
+    const woken = recorder('woken');
+    // Events before this test are not this dispatcher's concern.
+    await deliver(woken.handler);
+    woken.seen.length = 0;
+    const dispatcher = new EventDispatcher(listener.db, [woken.handler], { log: quiet, pollMs: 600_000, listen: listener.listen });
+    try {
+      await dispatcher.start();
+      // The first round ran at start; from now on only a notification makes it look again.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const booking = await book('U0BEN');
+      const deadline = Date.now() + 20_000;
+      while (!woken.seen.some((e) => e.bookingId === booking.id) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(woken.seen.filter((e) => e.bookingId === booking.id).map((e) => e.kind)).toEqual(['booking.created']);
+    } finally {
+      await dispatcher.stop();
+      await listener.close();
+    }
+  });
 });
