@@ -13,12 +13,14 @@ export interface AppProcess {
 }
 
 /**
- * `src/main.ts` in a process of its own, as `npm start` runs it, with this environment on top of
- * ours; resolves once /healthz answers. (The contention benchmark starts its server this way too.)
+ * `src/main.ts` in a process of its own (or `entry`, e.g. the built dist/server/main.js that
+ * `npm start` runs), with this environment on top of ours; resolves once /healthz answers. (The
+ * contention benchmark starts its server this way too, from the build.)
  */
-export async function startAppProcess(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): Promise<AppProcess> {
+export async function startAppProcess(env: Record<string, string>, options: { nodeArgs?: string[]; entry?: string } = {}): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
+  const entry = options.entry ? [options.entry] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: root,
     env: { ...process.env, SLACK_APP_TOKEN: '', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
