@@ -35,9 +35,9 @@ export function runStatement<T = Record<string, unknown>>(on: Queryable, text: s
   return client.query(text, params as unknown[]).then((result) => result.rows as T[]);
 }
 
-/** A Postgres text[] literal, for `$n::text[]` (the same on both drivers). */
-export function textArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+/** A Postgres text[] literal, for `$n::text[]` (the same on both drivers); null is NULL. */
+export function textArray(values: readonly (string | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
 }
 
 const columnsByTable = new WeakMap<Table, [key: string, name: string, fromDriver: (value: unknown) => unknown][]>();

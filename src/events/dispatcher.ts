@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import { withTeam, withoutTeam } from '../db/tenant.js';
 import { EVENTS_CHANNEL, type BookingEventKind, type EventPayloads } from './outbox.js';
 import { rawRows } from '../db/raw.js';
+import { textArray } from '../db/statements.js';
 import { WorkLoop, type WorkLoopOptions } from './work-loop.js';
 
 /** An event as a handler receives it. */
@@ -135,7 +136,8 @@ export class EventDispatcher extends WorkLoop {
   async runOnce(): Promise<number> {
     await this.fanOut();
     const claimed = await this.claim();
-    await Promise.all(claimed.map((row) => this.deliver(row)));
+    const outcomes = await Promise.all(claimed.map((row) => this.deliver(row)));
+    await this.settle(outcomes);
     return claimed.length;
   }
 
@@ -208,7 +210,7 @@ export class EventDispatcher extends WorkLoop {
     );
   }
 
-  private async deliver(row: ClaimedRow): Promise<void> {
+  private async deliver(row: ClaimedRow): Promise<Outcome> {
     const handler = this.handlers.get(row.handler)!;
     const maxAttempts = handler.maxAttempts ?? 10;
     const eventId = Number(row.event_id);
@@ -223,33 +225,47 @@ export class EventDispatcher extends WorkLoop {
       attempt: row.attempts,
       lastAttempt: row.attempts >= maxAttempts,
     };
+    const outcome = { eventId, handler: handler.name };
     try {
       await handler.handle(event, this.ledger(event, handler.name));
-      await this.settle(eventId, handler.name, sql`status = 'delivered', delivered_at = now(), leased_until = null, last_error = null`);
+      return { ...outcome, status: 'delivered', error: null, retryInMs: null };
     } catch (error) {
       const message = describeError(error);
       if (event.lastAttempt) {
         this.log.error(`Events: ${handler.name} gave up on event ${eventId} (${event.kind}) after ${row.attempts} attempts: ${message}`);
-        await this.settle(eventId, handler.name, sql`status = 'failed', leased_until = null, last_error = ${message}`);
-      } else {
-        const delay = (handler.backoffMs ?? defaultBackoffMs)(row.attempts);
-        this.log.warn(`Events: ${handler.name} failed on event ${eventId} (${event.kind}), attempt ${row.attempts}; retrying in ${Math.round(delay / 1000)} s: ${message}`);
-        await this.settle(
-          eventId,
-          handler.name,
-          sql`leased_until = null, last_error = ${message}, next_attempt_at = now() + ${`${delay} milliseconds`}::interval`,
-        );
+        return { ...outcome, status: 'failed', error: message, retryInMs: null };
       }
+      const delay = (handler.backoffMs ?? defaultBackoffMs)(row.attempts);
+      this.log.warn(`Events: ${handler.name} failed on event ${eventId} (${event.kind}), attempt ${row.attempts}; retrying in ${Math.round(delay / 1000)} s: ${message}`);
+      return { ...outcome, status: 'pending', error: message, retryInMs: Math.round(delay) };
     }
   }
 
-  private async settle(eventId: number, handler: string, set: ReturnType<typeof sql>): Promise<void> {
+  /** Records a round's outcomes in one statement: delivered, failed for good, or due again after a delay. */
+  private async settle(outcomes: Outcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
     await withoutTeam(
       this.db,
       DISPATCHER_SETTINGS,
-      (tx) => tx.execute(sql`update event_deliveries set ${set}, updated_at = now() where event_id = ${eventId} and handler = ${handler}`),
+      (tx) =>
+        tx.execute(sql`
+          update event_deliveries d set
+            status = o.status::delivery_status,
+            delivered_at = case when o.status = 'delivered' then now() else d.delivered_at end,
+            leased_until = null,
+            last_error = o.last_error,
+            next_attempt_at = case when o.retry_in_ms is null then d.next_attempt_at else now() + o.retry_in_ms * interval '1 millisecond' end,
+            updated_at = now()
+          from unnest(
+            ${`{${outcomes.map((o) => o.eventId).join(',')}}`}::bigint[],
+            ${textArray(outcomes.map((o) => o.handler))}::text[],
+            ${textArray(outcomes.map((o) => o.status))}::text[],
+            ${textArray(outcomes.map((o) => o.error))}::text[],
+            ${`{${outcomes.map((o) => o.retryInMs ?? 'NULL').join(',')}}`}::int[]
+          ) as o(event_id, handler, status, last_error, retry_in_ms)
+          where d.event_id = o.event_id and d.handler = o.handler`),
       DISPATCHER_LIMITS,
-    ).catch((error) => this.log.error(`Events: could not record the outcome of event ${eventId} for ${handler}`, error));
+    ).catch((error) => this.log.error(`Events: could not record the outcome of ${outcomes.length} deliveries`, error));
   }
 
   private ledger(event: DeliveredEvent, handler: string): EffectLedger {
@@ -285,6 +301,15 @@ export class EventDispatcher extends WorkLoop {
       DISPATCHER_LIMITS,
     );
   }
+}
+
+interface Outcome {
+  eventId: number;
+  handler: string;
+  /** 'pending' when it is retried. */
+  status: 'delivered' | 'failed' | 'pending';
+  error: string | null;
+  retryInMs: number | null;
 }
 
 function describeError(error: unknown): string {
