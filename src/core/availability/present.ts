@@ -5,19 +5,47 @@ import type { Slot } from './types.js';
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-// Wall-clock fields come from the engine's cached zone offsets, read with UTC getters: formatting
-// through date-fns-tz costs a fresh Intl call per field and dominated the availability endpoint.
-function wallClock(date: Date, timeZone: string): { wall: Date; offsetMs: number } {
-  const offsetMs = offsetAt(timeZone, date.getTime());
-  return { wall: new Date(date.getTime() + offsetMs), offsetMs };
-}
-
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => pad(n));
+
+const offsets = new Map<number, string>();
 
 function formatOffset(offsetMs: number): string {
-  const minutes = Math.round(offsetMs / 60_000);
-  const abs = Math.abs(minutes);
-  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  let text = offsets.get(offsetMs);
+  if (text === undefined) {
+    const minutes = Math.round(offsetMs / 60_000);
+    const abs = Math.abs(minutes);
+    offsets.set(offsetMs, (text = `${minutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`));
+  }
+  return text;
+}
+
+interface WallClock {
+  /** "2026-03-03T09:30:00-05:00" */
+  iso: string;
+  /** "09:30" */
+  time: string;
+  /** "Tue 3 Mar" */
+  day: string;
+  offsetMs: number;
+}
+
+// Wall-clock fields come from the engine's cached zone offsets, read with UTC getters, each
+// instant once: formatting through date-fns-tz costs a fresh Intl call per field, and an
+// availability answer presents hundreds of slots.
+function wallClock(ms: number, timeZone: string): WallClock {
+  const offsetMs = offsetAt(timeZone, ms);
+  const w = new Date(ms + offsetMs);
+  const year = w.getUTCFullYear();
+  const month = w.getUTCMonth();
+  const date = w.getUTCDate();
+  const time = `${TWO_DIGITS[w.getUTCHours()]}:${TWO_DIGITS[w.getUTCMinutes()]}`;
+  return {
+    iso: `${year >= 1000 ? year : pad(year, 4)}-${TWO_DIGITS[month + 1]}-${TWO_DIGITS[date]}T${time}:${TWO_DIGITS[w.getUTCSeconds()]}${formatOffset(offsetMs)}`,
+    time,
+    day: `${WEEKDAYS[w.getUTCDay()]} ${date} ${MONTHS[month]}`,
+    offsetMs,
+  };
 }
 
 export interface PresentedSlot {
@@ -34,22 +62,17 @@ export interface PresentedSlot {
 
 /** ISO 8601 local date-time with offset ("+00:00" rather than "Z" for a zero offset). */
 export function formatIsoInZone(date: Date, timeZone: string): string {
-  const { wall: w, offsetMs } = wallClock(date, timeZone);
-  return `${pad(w.getUTCFullYear(), 4)}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())}T${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}:${pad(
-    w.getUTCSeconds(),
-  )}${formatOffset(offsetMs)}`;
+  return wallClock(date.getTime(), timeZone).iso;
 }
 
 /** "09:30" in the zone. */
 export function formatLocalTime(date: Date, timeZone: string): string {
-  const { wall: w } = wallClock(date, timeZone);
-  return `${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+  return wallClock(date.getTime(), timeZone).time;
 }
 
 /** "Tue 3 Mar" in the zone. */
 export function formatLocalDay(date: Date, timeZone: string): string {
-  const { wall: w } = wallClock(date, timeZone);
-  return `${WEEKDAYS[w.getUTCDay()]} ${w.getUTCDate()} ${MONTHS[w.getUTCMonth()]}`;
+  return wallClock(date.getTime(), timeZone).day;
 }
 
 /**
@@ -58,21 +81,25 @@ export function formatLocalDay(date: Date, timeZone: string): string {
  * ("01:30 EDT–01:00 EST"), since the bare times would read backwards.
  */
 export function formatSlotLabel(start: Date, end: Date, timeZone: string): string {
-  const sameOffset = offsetAt(timeZone, start.getTime()) === offsetAt(timeZone, end.getTime());
-  const from = sameOffset ? formatLocalTime(start, timeZone) : formatInTimeZone(start, timeZone, 'HH:mm zzz');
-  const until = sameOffset ? formatLocalTime(end, timeZone) : formatInTimeZone(end, timeZone, 'HH:mm zzz');
-  const startDay = formatLocalDay(start, timeZone);
-  const endDay = formatLocalDay(end, timeZone);
-  return startDay === endDay ? `${startDay}, ${from}–${until}` : `${startDay}, ${from} – ${endDay}, ${until}`;
+  return slotLabel(start, end, wallClock(start.getTime(), timeZone), wallClock(end.getTime(), timeZone), timeZone);
+}
+
+function slotLabel(start: Date, end: Date, from: WallClock, until: WallClock, timeZone: string): string {
+  const sameOffset = from.offsetMs === until.offsetMs;
+  const fromTime = sameOffset ? from.time : formatInTimeZone(start, timeZone, 'HH:mm zzz');
+  const untilTime = sameOffset ? until.time : formatInTimeZone(end, timeZone, 'HH:mm zzz');
+  return from.day === until.day ? `${from.day}, ${fromTime}–${untilTime}` : `${from.day}, ${fromTime} – ${until.day}, ${untilTime}`;
 }
 
 export function presentSlot(slot: Slot, viewerTimeZone: string): PresentedSlot {
+  const from = wallClock(slot.start.getTime(), viewerTimeZone);
+  const until = wallClock(slot.end.getTime(), viewerTimeZone);
   return {
-    start: formatIsoInZone(slot.start, viewerTimeZone),
-    end: formatIsoInZone(slot.end, viewerTimeZone),
+    start: from.iso,
+    end: until.iso,
     startUtc: slot.start.toISOString(),
     endUtc: slot.end.toISOString(),
-    label: formatSlotLabel(slot.start, slot.end, viewerTimeZone),
+    label: slotLabel(slot.start, slot.end, from, until, viewerTimeZone),
     hostIds: [...slot.hostIds],
   };
 }
