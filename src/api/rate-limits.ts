@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { getRuntimeKey } from 'hono/adapter';
 import type { AppDeps } from '../app.js';
 import { DEFAULT_API_RATE_LIMIT } from '../config.js';
 import type { Database } from '../db/client.js';
@@ -208,13 +209,10 @@ export function limitPerApiKey(deps: Pick<AppDeps, 'db' | 'config'>): Middleware
   };
 }
 
+// Asking Hono for the execution context off the Worker throws, which costs more than the count itself.
+const onWorkers = getRuntimeKey() === 'workerd';
+
 /** On the Worker, work the runtime keeps alive after the response; on Node the counter's timer does it. */
 function afterResponse(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }, work: () => Promise<void>): void {
-  let executionCtx: { waitUntil(p: Promise<unknown>): void } | undefined;
-  try {
-    executionCtx = c.executionCtx;
-  } catch {
-    return;
-  }
-  executionCtx.waitUntil(work());
+  if (onWorkers) c.executionCtx.waitUntil(work());
 }
