@@ -622,8 +622,13 @@ function checkHosts(hosts: HostInput[], b: NewBooking, end: Date): void {
 
 function nextSlotsFor(hosts: HostInput[], b: NewBooking): Slot[] {
   const from = new Date(Math.max(b.start.getTime(), b.now.getTime()));
-  const slots = computeSlotsAllFree(hosts, { ...slotRulesOf(b.type), now: b.now, from, to: new Date(from.getTime() + NEXT_SLOTS_WINDOW_MS) });
-  return slots.slice(0, NEXT_SLOTS);
+  // The next few free starts are mostly within a day: look there first (the first slots of a
+  // shorter window are the first slots of a longer one), then in the whole window.
+  for (const span of [DAY_MS, NEXT_SLOTS_WINDOW_MS]) {
+    const slots = computeSlotsAllFree(hosts, { ...slotRulesOf(b.type), now: b.now, from, to: new Date(from.getTime() + span) });
+    if (slots.length >= NEXT_SLOTS || span === NEXT_SLOTS_WINDOW_MS) return slots.slice(0, NEXT_SLOTS);
+  }
+  return [];
 }
 
 async function idempotencyKeyTaken(tx: Tx, key: string): Promise<boolean> {

@@ -155,6 +155,20 @@ describe.each(databaseKinds())('bookings API on %s', (kind) => {
     expect(taken.body.nextSlots[0]).toMatchObject({ start: '2027-03-03T14:00:00+00:00', hostIds: ['U0ANA', 'U0BEN'] });
   });
 
+  it('names next free slots past a weekend when the day has fewer than five left', async () => {
+    // Ana works 09:00–17:00 London, Monday to Friday; Friday 12 March 2027 at 16:00 is taken.
+    expect((await book({ start: '2027-03-12T16:00:00Z' })).status).toBe(201);
+    const taken = await book({ start: '2027-03-12T16:00:00Z' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.nextSlots.map((s: any) => s.startUtc)).toEqual([
+      '2027-03-12T16:30:00.000Z',
+      '2027-03-15T09:00:00.000Z',
+      '2027-03-15T09:30:00.000Z',
+      '2027-03-15T10:00:00.000Z',
+      '2027-03-15T10:30:00.000Z',
+    ]);
+  });
+
   it('lets exactly one of many concurrent requests for one slot win; the rest get 409 with next slots', async () => {
     const before = await countBookings();
     const results = await Promise.all(
