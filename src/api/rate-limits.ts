@@ -3,6 +3,7 @@ import { getRuntimeKey } from 'hono/adapter';
 import type { AppDeps } from '../app.js';
 import { DEFAULT_API_RATE_LIMIT } from '../config.js';
 import type { Database } from '../db/client.js';
+import { DatabaseBusyError, isDatabaseClosed } from '../db/errors.js';
 import { countHits, type CountedHits } from '../db/hit-counter.js';
 import type { ApiEnv } from './auth.js';
 import { ApiError } from './errors.js';
@@ -117,9 +118,14 @@ export class ApiKeyRateCounter {
         try {
           this.record(keyId, window.teamId, await countHits(this.db, window.teamId, this.rowKey(keyId), adding, this.windowMs), window, adding);
         } catch (error) {
+          if (isDatabaseClosed(error)) {
+            // Shutting down: nobody will ask about these hits again.
+            window.adding -= adding;
+            return;
+          }
           // Kept for the next flush: a database that is briefly busy must not forgive the hits.
           this.putBack(window, adding);
-          console.warn(`rate limits: could not add ${adding} hits of API key ${keyId}: ${(error as Error).message}`);
+          if (!(error instanceof DatabaseBusyError)) console.warn(`rate limits: could not add ${adding} hits of API key ${keyId}: ${(error as Error).message}`);
         }
       }),
     );

@@ -32,3 +32,11 @@ export function isTransient(error: unknown): boolean {
   const state = sqlState(error);
   return state !== undefined && TRANSIENT_STATES.has(state);
 }
+
+/** The database handle was closed (the process is stopping, or a test ended): there is nothing to retry. */
+export function isDatabaseClosed(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (['CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECTION_CLOSED'].includes(e.code) || /PGlite is closed/.test(String(e.message ?? ''))) return true;
+  }
+  return false;
+}

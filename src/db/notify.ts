@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './client.js';
+import { isDatabaseClosed } from './errors.js';
 
 /**
  * NOTIFY outside the transactions that made the work, coalesced per channel: Postgres serialises
@@ -33,7 +34,7 @@ class ChannelNotifier {
       } while (this.again);
     } catch (error) {
       // The listeners' polling finds the work anyway, a moment later.
-      console.warn(`notify ${this.channel}: ${(error as Error).message}`);
+      if (!isDatabaseClosed(error)) console.warn(`notify ${this.channel}: ${(error as Error).message}`);
     } finally {
       this.sending = false;
     }

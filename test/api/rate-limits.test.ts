@@ -5,6 +5,7 @@ import { createApiKey } from '../../src/api/keys.js';
 import { loadConfig } from '../../src/config.js';
 import { rateLimitHits } from '../../src/db/schema.js';
 import { withTeam } from '../../src/db/tenant.js';
+import { captureLogs } from '../support/console.js';
 import { databaseKinds } from '../support/databases.js';
 import { call, expectErrorShape, openApiHarness, type ApiHarness, type Call } from './support.js';
 
@@ -104,5 +105,15 @@ describe.each(databaseKinds())('rate limits per API key on %s', (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const [row] = await withTeam(h.handle.db, T, (tx) => tx.select().from(rateLimitHits).where(eq(rateLimitHits.key, `api-key:${created.id}`)));
     expect(row?.hits).toBe(460);
+  });
+
+  it('drops counts still in memory without a word when the database closes', async () => {
+    const closing = await openApiHarness(kind, now);
+    const key = await closing.keyFor(T);
+    for (let i = 0; i < 5; i++) expect((await call(closing.app, 'GET', '/api/meetings/meeting-types', { key })).status).toBe(200);
+    const logged = captureLogs(/rate limits/);
+    await closing.close();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(logged).toEqual([]);
   });
 });
