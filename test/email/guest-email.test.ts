@@ -6,6 +6,7 @@ import { cancelThroughSlack, rescheduleThroughSlack } from '../slack/support/flo
 import { sql } from 'drizzle-orm';
 import { TEAM, eventsSettled } from '../slack/support/slack-app.js';
 import { databaseKinds } from '../support/databases.js';
+import { captureLogs } from '../support/console.js';
 import { rawRows } from '../support/sql.js';
 import {
   KIM,
@@ -188,6 +189,7 @@ describe.each(databaseKinds())('email for guests on %s', (kind) => {
   });
 
   it('a recipient the mail server refuses for good is recorded, not retried; the others get theirs', async () => {
+    const logged = captureLogs(/No such mailbox/);
     smtp.refuse('nobody@example.net', 'No such mailbox');
     const booking = await bookThroughApi(t, { start: '2027-03-10T14:00:00Z', title: 'Refused', guests: [SAM, { name: 'Nobody', email: 'nobody@example.net' }] });
     await eventsSettled(t);
@@ -197,9 +199,11 @@ describe.each(databaseKinds())('email for guests on %s', (kind) => {
     expect(rows.map((r) => [r.recipient, r.status])).toEqual(expect.arrayContaining([[SAM.email, 'sent'], ['nobody@example.net', 'rejected']]));
     expect(rows.find((r) => r.status === 'rejected')!.error).toContain('550 No such mailbox');
     expect(await emailDeliveries(t, booking.id)).toEqual([{ kind: 'booking.created', status: 'delivered', attempts: 1, last_error: null }]);
+    expect(logged.join('\n')).toMatch(/nobody@example\.net: 550 No such mailbox/);
   });
 
   it('a recipient put off (4xx) is tried again, and only they get it again: once per event and guest', async () => {
+    const logged = captureLogs(/451/);
     smtp.defer(KIM.email, 1);
     const booking = await bookThroughApi(t, { start: '2027-03-11T14:00:00Z', title: 'Deferred', guests: [SAM, KIM] });
     await vi.waitFor(async () => expect((await emailDeliveries(t, booking.id))[0]).toMatchObject({ attempts: 1, last_error: expect.stringContaining('451') }), { timeout: 15_000 });
@@ -209,9 +213,11 @@ describe.each(databaseKinds())('email for guests on %s', (kind) => {
     await vi.waitFor(async () => expect((await emailDeliveries(t, booking.id))[0]).toMatchObject({ status: 'delivered', attempts: 2 }), { timeout: 15_000 });
     expect(smtp.to(SAM.email, about('Deferred'))).toHaveLength(1);
     expect(smtp.to(KIM.email, about('Deferred'))).toHaveLength(1);
+    expect(logged.join('\n')).toMatch(/email failed on event \d+ \(booking\.created\), attempt 1; retrying/);
   });
 
   it('the mail server down: the email is retried and delivered once it is back', async () => {
+    const logged = captureLogs(/ECONNREFUSED/);
     await smtp.stop();
     const booking = await bookThroughApi(t, { start: '2027-03-12T14:00:00Z', title: 'While down', guests: [SAM] });
     await vi.waitFor(async () => expect((await emailDeliveries(t, booking.id))[0]).toMatchObject({ status: 'pending', last_error: expect.stringContaining('ECONNREFUSED') }), {
@@ -224,6 +230,7 @@ describe.each(databaseKinds())('email for guests on %s', (kind) => {
     await vi.waitFor(async () => expect((await emailDeliveries(t, booking.id))[0]).toMatchObject({ status: 'delivered' }), { timeout: 15_000 });
     expect((await emailDeliveries(t, booking.id))[0]!.attempts).toBeGreaterThanOrEqual(2);
     expect(smtp.to(SAM.email, about('While down'))).toHaveLength(1);
+    expect(logged.join('\n')).toMatch(/email failed on event \d+ \(booking\.created\)/);
   });
 });
 

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../../src/db/client.js';
 import { guestJoinUrl, joinUrl } from '../../src/video/links.js';
 import { applyRoomCallback } from '../../src/video/room-store.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
+import { captureLogs } from '../support/console.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
 import { fakeTwilio, testConfig } from './support.js';
 
@@ -124,6 +125,7 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/status on %s',
     await callback(3, 'participant-connected', 'guest:9f9f9f9f:Dana');
     await callback(4, 'participant-disconnected', 'slack:U0BEN');
     twilioMock.state.participantsFailWith = 500;
+    const logged = captureLogs(/Twilio participants unavailable/);
     const answer = await status(booking.id, { k: await k(booking.id, 'U0BEN') });
     expect(answer.call).toMatchObject({
       status: 'in-progress',
@@ -134,6 +136,7 @@ describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/status on %s',
       participantsFrom: 'recorded',
     });
     expect(answer.call.startedAt).toBe(new Date(clock.getTime() + 1000).toISOString());
+    expect(logged.join('\n')).toMatch(/using recorded events: Twilio answered 500/);
   });
 
   it('says a meeting was cancelled, and where a moved one went, to links that still hold', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { captureLogs } from '../support/console.js';
 import { expectAccessible, expectLiveVideo, join, SCREENSHOTS, VIEWPORTS, useHarness } from './support/harness.js';
 
 const h = useHarness();
@@ -134,6 +135,7 @@ describe.each(VIEWPORTS)('the call page before joining, %s', (size, viewport) =>
     const reachable = await h.openPage(await h.memberUrl(booking), { viewport });
     await expectLiveVideo(reachable, '#preview');
     h.twilioMock.state.failWith = 503;
+    const logged = captureLogs(/video service unavailable/);
     await reachable.getByRole('button', { name: 'Join' }).click();
     await reachable.waitForFunction(() => /could not be reached just now/.test(document.getElementById('notice')!.textContent ?? ''));
     expect(await reachable.locator('#call').isHidden()).toBe(true);
@@ -143,6 +145,7 @@ describe.each(VIEWPORTS)('the call page before joining, %s', (size, viewport) =>
     await reachable.waitForFunction(() => /video service could not be reached/.test(document.getElementById('notice')!.textContent ?? ''));
     await expect.poll(() => reachable.getByRole('button', { name: 'Join' }).isEnabled()).toBe(true);
     h.expectNoConsoleErrors([503]);
+    expect(logged.join('\n')).toMatch(/video service unavailable: Twilio answered 503/);
   });
 
   it('refuses a forged or expired link with a page that says why, with the favicon and nothing else failing', async () => {
