@@ -8,7 +8,7 @@ import { createBookingLink, ensureTeam, listMeetingTypes, replaceSchedule, upser
 import type { Config } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { withTeam } from '../src/db/tenant.js';
-import { summarize } from './stats.js';
+import { measureInterleaved, type PageFigures } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TEAM = 'T0BENCH';
@@ -24,14 +24,6 @@ const BARE_TIMES = `<!doctype html><html><head><meta name="viewport" content="wi
 ).join('')}</ul><script src="/bench/mark.js" defer></script></body></html>`;
 const MARK_SCRIPT = `requestAnimationFrame(() => performance.mark('${MARK}'));`;
 
-interface PageFigures {
-  runs: number;
-  'p50 ms': number;
-  'p99 ms': number;
-  'mean ms': number;
-  'vs bare times'?: string;
-}
-
 /**
  * Navigation to the first free times on the screen, in headless Chromium: from the start of
  * navigation (performance.timeOrigin) to the first animation frame after the booking page's
@@ -40,7 +32,7 @@ interface PageFigures {
  * (the browser's own cost). Each run is a fresh browser context (nothing cached), against the
  * real app on PGlite, a round-robin link of three hosts.
  */
-export async function benchBookingPage(): Promise<Record<string, PageFigures>> {
+export async function benchBookingPage(): Promise<Record<string, PageFigures & { 'vs bare times'?: string }>> {
   const database = await openDatabase({ dataDir: 'memory://' });
   const config: Config = {
     port: 0,
@@ -94,20 +86,10 @@ export async function benchBookingPage(): Promise<Record<string, PageFigures>> {
 
   try {
     const cases = { blank: [`${base}/bench/blank`, 'load'], bare: [`${base}/bench/bare`, 'times'], booking: [`${base}/book/${TEAM}/intro`, 'times'] } as const;
-    const samples: Record<keyof typeof cases, number[]> = { blank: [], bare: [], booking: [] };
-    for (const [url, until] of Object.values(cases)) await measure(url, until); // warm-up
-    // Interleaved, so load on the machine falls on all three alike.
-    for (let i = 0; i < RUNS; i++) {
-      for (const name of Object.keys(cases) as (keyof typeof cases)[]) samples[name].push(await measure(cases[name][0], cases[name][1]));
-    }
-    const figures = (xs: number[]): PageFigures => {
-      const s = summarize(xs);
-      return { runs: s.n, 'p50 ms': round(s.p50), 'p99 ms': round(s.p99), 'mean ms': round(s.mean) };
-    };
-    const bare = figures(samples.bare);
-    const booking = figures(samples.booking);
+    const figures = await measureInterleaved(cases, ([url, until]) => measure(url, until), RUNS);
+    const { bare, booking } = figures;
     return {
-      'navigation → load, blank page': figures(samples.blank),
+      'navigation → load, blank page': figures.blank,
       'navigation → times on screen, bare page (times in its HTML)': { ...bare, 'vs bare times': '1.00' },
       'navigation → first free times on screen, booking page': { ...booking, 'vs bare times': (booking['p50 ms'] / bare['p50 ms']).toFixed(2) },
     };
@@ -116,10 +98,6 @@ export async function benchBookingPage(): Promise<Record<string, PageFigures>> {
     server.close();
     await database.close();
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 10) / 10;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

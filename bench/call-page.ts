@@ -10,7 +10,7 @@ import type { Config } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { withTeam } from '../src/db/tenant.js';
 import { joinUrl } from '../src/video/links.js';
-import { summarize } from './stats.js';
+import { measureInterleaved, type PageFigures } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TEAM = 'T0BENCH';
@@ -21,14 +21,6 @@ const BARE_PREVIEW = `<!doctype html><html><body><video id="preview" autoplay mu
 const BARE_SCRIPT = `navigator.mediaDevices.getUserMedia({ audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } })
   .then((s) => { document.getElementById('preview').srcObject = s; });`;
 
-interface PageFigures {
-  runs: number;
-  'p50 ms': number;
-  'p99 ms': number;
-  'mean ms': number;
-  'vs bare preview'?: string;
-}
-
 /**
  * Navigation to a live camera preview on the call page, in headless Chromium with the fake
  * camera: from the start of navigation (performance.timeOrigin) to the first frame the preview
@@ -36,7 +28,7 @@ interface PageFigures {
  * the camera and shows it (the floor), and navigation to a blank page (the browser's own cost).
  * Each run is a fresh browser context (nothing cached), against the real app on PGlite.
  */
-export async function benchCallPage(): Promise<Record<string, PageFigures>> {
+export async function benchCallPage(): Promise<Record<string, PageFigures & { 'vs bare preview'?: string }>> {
   const database = await openDatabase({ dataDir: 'memory://' });
   const linkSecret = 'bench-link-secret-0123456789abcdef';
   const config: Config = {
@@ -97,20 +89,10 @@ export async function benchCallPage(): Promise<Record<string, PageFigures>> {
 
   try {
     const cases = { blank: [`${base}/bench/blank`, 'load'], bare: [`${base}/bench/bare`, 'preview'], call: [callUrl, 'preview'] } as const;
-    const samples: Record<keyof typeof cases, number[]> = { blank: [], bare: [], call: [] };
-    for (const [url, until] of Object.values(cases)) await measure(url, until); // warm-up
-    // Interleaved, so load on the machine falls on all three alike.
-    for (let i = 0; i < RUNS; i++) {
-      for (const name of Object.keys(cases) as (keyof typeof cases)[]) samples[name].push(await measure(cases[name][0], cases[name][1]));
-    }
-    const figures = (xs: number[]): PageFigures => {
-      const s = summarize(xs);
-      return { runs: s.n, 'p50 ms': round(s.p50), 'p99 ms': round(s.p99), 'mean ms': round(s.mean) };
-    };
-    const bare = figures(samples.bare);
-    const call = figures(samples.call);
+    const figures = await measureInterleaved(cases, ([url, until]) => measure(url, until), RUNS);
+    const { bare, call } = figures;
     return {
-      'navigation → load, blank page': figures(samples.blank),
+      'navigation → load, blank page': figures.blank,
       'navigation → live preview, bare getUserMedia page': { ...bare, 'vs bare preview': '1.00' },
       'navigation → live preview, call page': { ...call, 'vs bare preview': (call['p50 ms'] / bare['p50 ms']).toFixed(2) },
     };
@@ -119,10 +101,6 @@ export async function benchCallPage(): Promise<Record<string, PageFigures>> {
     server.close();
     await database.close();
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 10) / 10;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -76,15 +76,12 @@ async function inTransaction<T>(db: Database, admissionKey: string, settings: Re
 type CommitHook = (db: Database) => void;
 const commitHooks = new WeakMap<Tx, CommitHook[]>();
 
-/**
- * Runs `hook` once the transaction has committed (never when it rolls back or is retried).
- * False when the transaction was not opened by withTeam or withoutTeam: the caller must do
- * without.
- */
-export function afterCommit(tx: Tx, hook: CommitHook): boolean {
+/** Runs `hook` once the transaction has committed (never when it rolls back or is retried). */
+export function afterCommit(tx: Tx, hook: CommitHook): void {
   const hooks = commitHooks.get(tx);
-  hooks?.push(hook);
-  return hooks !== undefined;
+  // Every transaction is opened by inTransaction; one that is not would lose its hooks silently.
+  if (!hooks) throw new Error('afterCommit needs a transaction opened by withTeam or withoutTeam');
+  hooks.push(hook);
 }
 
 const settingsStatements: string[] = [];

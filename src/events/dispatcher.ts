@@ -187,7 +187,7 @@ export class EventDispatcher extends WorkLoop {
             select d.event_id, d.handler from event_deliveries d
             where d.status = 'pending' and d.next_attempt_at <= now()
               and (d.leased_until is null or d.leased_until < now())
-              and d.handler = any(${`{${handlers.map((h) => `"${h}"`).join(',')}}`}::text[])
+              and d.handler = any(${textArray(handlers)}::text[])
               and not exists (
                 select 1 from event_deliveries e
                 where e.meeting_id = d.meeting_id and e.handler = d.handler and e.status = 'pending' and e.event_id < d.event_id)
@@ -294,7 +294,7 @@ export class EventDispatcher extends WorkLoop {
           sql`select exists (select 1 from booking_events where fanned_out_at is null)
               or exists (select 1 from event_deliveries where status = 'pending'
                            and next_attempt_at <= now() + ${`${Math.max(0, Math.round(withinMs))} milliseconds`}::interval
-                           and handler = any(${`{${handlers.map((h) => `"${h}"`).join(',')}}`}::text[])) as due`,
+                           and handler = any(${textArray(handlers)}::text[])) as due`,
         );
         return Boolean(row?.due);
       },

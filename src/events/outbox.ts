@@ -48,23 +48,13 @@ export interface NewBookingEvent<K extends BookingEventKind = BookingEventKind> 
 
 /**
  * Writes an event in the caller's transaction (the outbox): it exists if and only if the change
- * committed. The dispatchers are told once it has (see notifySoon); in a transaction of another
- * kind, by a NOTIFY in the same statement, delivered at commit.
+ * committed. The dispatchers are told once it has (see notifySoon).
  */
 export async function recordEvent<K extends BookingEventKind>(tx: Tx, event: NewBookingEvent<K>): Promise<void> {
-  const params = [event.teamId, event.meetingId, event.bookingId, event.kind, JSON.stringify(event.payload)];
-  if (afterCommit(tx, (db) => notifySoon(db, EVENTS_CHANNEL))) await runStatement(tx, RECORD_EVENT, params);
-  else await runStatement(tx, RECORD_AND_NOTIFY, [...params, EVENTS_CHANNEL]);
+  afterCommit(tx, (db) => notifySoon(db, EVENTS_CHANNEL));
+  await runStatement(tx, RECORD_EVENT, [event.teamId, event.meetingId, event.bookingId, event.kind, JSON.stringify(event.payload)]);
 }
 
 const RECORD_EVENT = `
   insert into booking_events (team_id, meeting_id, booking_id, kind, payload)
   values ($1, $2::uuid, $3::uuid, $4, $5::jsonb)`;
-
-const RECORD_AND_NOTIFY = `
-  with inserted as (
-    insert into booking_events (team_id, meeting_id, booking_id, kind, payload)
-    values ($1, $2::uuid, $3::uuid, $4, $5::jsonb)
-    returning id
-  )
-  select pg_notify($6, id::text) from inserted`;

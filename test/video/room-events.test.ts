@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { createApp } from '../../src/app.js';
@@ -10,16 +10,12 @@ import { joinUrl } from '../../src/video/links.js';
 import { isValidTwilioSignature, twilioSignature } from '../../src/video/twilio-signature.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
-import { TWILIO, fakeTwilio, testConfig } from './support.js';
+import { TWILIO, useFakeTwilio, testConfig } from './support.js';
 
 const T = 'T0EVENTS';
 const config = testConfig();
 const callbackUrl = 'https://meet.example.com/api/meetings/rooms/events';
-const twilioMock = fakeTwilio();
-
-beforeAll(() => twilioMock.server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => twilioMock.server.resetHandlers());
-afterAll(() => twilioMock.server.close());
+const twilioMock = useFakeTwilio();
 
 describe("Twilio's signature algorithm", () => {
   const cases: Record<string, string | string[]>[] = [

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { http, HttpResponse } from 'msw';
 import { createApp } from '../../src/app.js';
@@ -14,19 +14,12 @@ import { eventHandlers } from '../../src/events/handlers/index.js';
 import { listEvents, redeliverEvent } from '../../src/events/store.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
-import { TWILIO, fakeTwilio, testConfig } from './support.js';
+import { TWILIO, useFakeTwilio, testConfig } from './support.js';
 
 const T = 'T0LIFE';
 const bookedAt = new Date('2027-02-26T12:00:00Z');
 const config = testConfig();
-const twilioMock = fakeTwilio();
-
-beforeAll(() => twilioMock.server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  twilioMock.server.resetHandlers();
-  twilioMock.state.failWith = 0;
-});
-afterAll(() => twilioMock.server.close());
+const twilioMock = useFakeTwilio();
 
 describe.each(databaseKinds())('rooms that follow the meeting, on %s', (kind) => {
   let handle: DatabaseHandle;

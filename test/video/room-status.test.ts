@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { cancelBooking, createBooking, rescheduleBooking, type Booking } from '../../src/bookings/index.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
@@ -7,19 +7,12 @@ import { applyRoomCallback } from '../../src/video/room-store.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { captureLogs } from '../support/console.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
-import { fakeTwilio, testConfig } from './support.js';
+import { useFakeTwilio, testConfig } from './support.js';
 
 const T = 'T0STATUS';
 const bookedAt = new Date('2027-02-26T12:00:00Z');
 const config = testConfig();
-const twilioMock = fakeTwilio();
-
-beforeAll(() => twilioMock.server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  twilioMock.state.failWith = 0;
-  twilioMock.state.participantsFailWith = 0;
-});
-afterAll(() => twilioMock.server.close());
+const twilioMock = useFakeTwilio();
 
 interface Status {
   meeting: { status: string; title: string; startsAt: string; endsAt: string; opensAt: string; closesAt: string; window: string; cancelledAt: string | null; cancelReason: string | null };

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { http, HttpResponse } from 'msw';
@@ -12,19 +12,12 @@ import { guestJoinUrl, joinUrl, personalGuestJoinUrl, signJoinToken } from '../.
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { captureLogs } from '../support/console.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
-import { TWILIO, fakeTwilio, testConfig } from './support.js';
+import { TWILIO, useFakeTwilio, testConfig } from './support.js';
 
 const T = 'T0ROOMS';
 const bookedAt = new Date('2027-02-26T12:00:00Z');
 const config = testConfig();
-const twilioMock = fakeTwilio();
-
-beforeAll(() => twilioMock.server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  twilioMock.server.resetHandlers();
-  twilioMock.state.failWith = 0;
-});
-afterAll(() => twilioMock.server.close());
+const twilioMock = useFakeTwilio();
 
 describe.each(databaseKinds())('POST /api/meetings/rooms/:booking/token on %s', (kind) => {
   let handle: DatabaseHandle;

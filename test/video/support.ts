@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 
 export const TWILIO = {
@@ -116,4 +117,17 @@ export function fakeTwilio() {
     }),
   );
   return { server, rooms, participants, requests, state };
+}
+
+/** The fake Twilio for a test file: listening for the whole file, its failures and extra handlers undone after each test. */
+export function useFakeTwilio(): ReturnType<typeof fakeTwilio> {
+  const twilio = fakeTwilio();
+  beforeAll(() => twilio.server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    twilio.server.resetHandlers();
+    twilio.state.failWith = 0;
+    twilio.state.participantsFailWith = 0;
+  });
+  afterAll(() => twilio.server.close());
+  return twilio;
 }

@@ -124,26 +124,15 @@ async function slotTakenAnswer(
   const from = new Date(Math.max(attempt.start.getTime(), now.getTime()));
   let nextSlots: ReturnType<typeof presentSlots> = [];
   try {
-    // Those who lost the same race at the same moment ask the same question: one read answers them all.
-    const key = JSON.stringify([teamId, attempt.meetingTypeId, [...attempt.hostIds].sort(), from.getTime()]);
-    let lookups = nextSlotLookups.get(deps.db);
-    if (!lookups) nextSlotLookups.set(deps.db, (lookups = new Map()));
-    let lookup = lookups.get(key);
-    if (!lookup) {
-      lookup = withTeam(deps.db, teamId, (tx) =>
-        findSlots(tx, { meetingTypeId: attempt.meetingTypeId, hostIds: attempt.hostIds, from, to: new Date(from.getTime() + NEXT_SLOTS_WINDOW_MS), mode: 'all', now }),
-      ).then((found) => found.slots.slice(0, NEXT_SLOTS));
-      lookups.set(key, lookup);
-      void lookup.catch(() => {}).finally(() => lookups.delete(key));
-    }
-    nextSlots = presentSlots(await lookup, attempt.timeZone);
+    const found = await withTeam(deps.db, teamId, (tx) =>
+      findSlots(tx, { meetingTypeId: attempt.meetingTypeId, hostIds: attempt.hostIds, from, to: new Date(from.getTime() + NEXT_SLOTS_WINDOW_MS), mode: 'all', now }),
+    );
+    nextSlots = presentSlots(found.slots.slice(0, NEXT_SLOTS), attempt.timeZone);
   } catch {
     // The conflict is the answer; suggestions are a courtesy.
   }
   return fromBookingError(error, { nextSlots });
 }
-
-const nextSlotLookups = new WeakMap<object, Map<string, Promise<Awaited<ReturnType<typeof findSlots>>['slots']>>>();
 
 /** The services name a booking's id "bookingId"; in this API it is the path parameter "id". */
 async function underPathId<T>(work: Promise<T>): Promise<T> {
