@@ -17,11 +17,11 @@ import {
 import { isUuid } from '../core/ids.js';
 import { isInstantInRange } from '../core/input.js';
 import type { Database } from '../db/client.js';
-import { bookings, idempotencyKeys, meetingParticipants, type BookingAnswer } from '../db/schema.js';
+import { bookings, meetingParticipants, type BookingAnswer } from '../db/schema.js';
 import { DatabaseBusyError, isTransient } from '../db/errors.js';
 import { rowFromJson, runStatement } from '../db/statements.js';
-import { lockKeys, withTeam, type Tx } from '../db/tenant.js';
-import { recordEvent, type NewBookingEvent } from '../events/outbox.js';
+import { lockKeys, tryLockKeys, withTeam, type Tx } from '../db/tenant.js';
+import { announceOnCommit, recordEvent, type NewBookingEvent } from '../events/outbox.js';
 import { loadBusy, loadHostInputs, loadSlotInputs, slotRulesOf, withExternalBusy } from './availability.js';
 import { loadBooking, loadBookings, toBooking, type Booking, type BookingRow } from './booking-view.js';
 import {
@@ -75,7 +75,7 @@ export interface RescheduleBookingResult extends CreateBookingResult {
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 /** Writes wait at most this long for a host's lock or a conflicting insert, then retry. */
-const WRITE_LIMITS = { lockTimeoutMs: 1_500, statementTimeoutMs: 5_000 };
+const WRITE_LIMITS = { lockTimeoutMs: 1_500, statementTimeoutMs: 5_000, genericPlans: true };
 const WRITE_ATTEMPTS = 3;
 /** A taken slot is answered with the next free ones in this window after it. */
 const NEXT_SLOTS = 5;
@@ -107,16 +107,21 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
   try {
     return await inWriteTransaction(db, teamId, async (tx) => {
       progress.stage = 'read';
-      if (data.idempotencyKey) {
-        const replay = await findReplay(tx, data.idempotencyKey, requestHash);
-        if (replay) return { booking: replay, replayed: true };
-      }
-      // The type and the hosts' hours and busy time in one statement.
-      const { type, hosts } = await loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, hostIds, ...busyWindow(data.start, now));
+      // Sent together, in this order (one round trip on postgres.js): the hosts' locks if they are
+      // free at once, the key's earlier use, then the type and the hosts' hours and busy time, read
+      // under the locks when they were taken. Only a contended host costs a second read.
+      const locked = tryLockKeys(tx, hostIds.map((id) => hostLockKey(teamId, id)));
+      const earlier = data.idempotencyKey ? idempotencyKeyUse(tx, data.idempotencyKey) : undefined;
+      const read = loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, hostIds, ...busyWindow(data.start, now));
+      read.catch(() => {}); // a replay is answered even if the type has gone since
+      const replay = await replayOf(tx, data.idempotencyKey!, await earlier, requestHash);
+      if (replay) return { booking: replay, replayed: true };
+      const [{ type, hosts }, hostsLocked] = await Promise.all([read, locked]);
       const booking = await insertBooking(tx, teamId, progress, {
         type,
         hosts: withExternalBusy(hosts, external),
         external,
+        locked: hostsLocked,
         start: data.start,
         now,
         organizerId: data.organizerId,
@@ -546,59 +551,76 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
     ...b.hostIds.map((hostId) => ({ role: hostId === b.organizerId ? 'organizer' : 'host', slackUserId: hostId, blocked, holdsTime: true })),
     ...b.guests.map((g) => ({ role: 'guest', guestName: g.name, guestEmail: g.email ?? null, guestTimeZone: g.timeZone ?? null, guestId: g.guestId ?? crypto.randomUUID() })),
   ];
-  // Sent together, in this order (one round trip on postgres.js): the booking, its idempotency
-  // key (before the participants: a twin with the same key that got past its own check waits on
-  // it for this transaction and then replays it), the participants, and the event.
-  const [[bookingRow], , participantRows] = await Promise.all([
-    runStatement<{ row: Record<string, unknown> }>(tx, INSERT_BOOKING, [
-      id,
-      teamId,
-      meetingId,
-      b.previous ? b.previous.sequence + 1 : 0,
-      b.type.id,
-      b.organizerId,
-      b.title,
-      b.notes,
-      b.start.toISOString(),
-      end.toISOString(),
-      b.type.bufferBeforeMinutes,
-      b.type.bufferAfterMinutes,
-      b.source,
-      b.bookingLinkId,
-      b.answers === null ? null : JSON.stringify(b.answers),
-      b.slackChannelId,
-      b.slackMessageTs,
-      b.externalRefId,
-      b.externalRefUrl,
-      JSON.stringify(b.metadata),
-      b.previous?.id ?? null,
-    ]),
-    b.idempotency ? runStatement(tx, INSERT_IDEMPOTENCY_KEY, [teamId, b.idempotency.key, b.idempotency.requestHash, id]) : undefined,
-    runStatement<{ row: Record<string, unknown> }>(tx, INSERT_PARTICIPANTS, [teamId, id, JSON.stringify(participants)]),
-    b.event ? recordEvent(tx, { teamId, meetingId, bookingId: id, ...b.event } as NewBookingEvent) : undefined,
+  // One statement: the booking, its idempotency key (before the participants: a twin with the
+  // same key that got past its own check waits on it for this transaction and then replays it),
+  // the participants, and the event.
+  if (b.event) announceOnCommit(tx);
+  const [written] = await runStatement<{ row: Record<string, unknown>; participants: Record<string, unknown>[] }>(tx, INSERT_BOOKING, [
+    id,
+    teamId,
+    meetingId,
+    b.previous ? b.previous.sequence + 1 : 0,
+    b.type.id,
+    b.organizerId,
+    b.title,
+    b.notes,
+    b.start.toISOString(),
+    end.toISOString(),
+    b.type.bufferBeforeMinutes,
+    b.type.bufferAfterMinutes,
+    b.source,
+    b.bookingLinkId,
+    b.answers === null ? null : JSON.stringify(b.answers),
+    b.slackChannelId,
+    b.slackMessageTs,
+    b.externalRefId,
+    b.externalRefUrl,
+    JSON.stringify(b.metadata),
+    b.previous?.id ?? null,
+    b.idempotency?.key ?? null,
+    b.idempotency?.requestHash ?? null,
+    JSON.stringify(participants),
+    b.event?.kind ?? null,
+    b.event ? JSON.stringify(b.event.payload) : null,
   ]);
   return toBooking(
-    rowFromJson(bookings, bookingRow!.row),
+    rowFromJson(bookings, written!.row),
     b.type,
-    participantRows.map((p) => rowFromJson(meetingParticipants, p.row)),
+    written!.participants.map((p) => rowFromJson(meetingParticipants, p)),
   );
 }
 
+/**
+ * The select list reads the key's insert first: Postgres runs a data-modifying WITH query when
+ * the main query first reads it (the others at the end), so the key is written before the
+ * participants.
+ */
 const INSERT_BOOKING = `
-  insert into bookings (id, team_id, meeting_id, sequence, meeting_type_id, organizer_id, title, notes, starts_at, ends_at,
-    buffer_before_minutes, buffer_after_minutes, source, booking_link_id, answers, slack_channel_id, slack_message_ts,
-    external_ref_id, external_ref_url, metadata, rescheduled_from_id)
-  values ($1::uuid, $2, $3::uuid, $4::int, $5::uuid, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11::int, $12::int,
-    $13::booking_source, $14::uuid, $15::jsonb, $16, $17, $18, $19, $20::jsonb, $21::uuid)
-  returning to_json(bookings.*) as row`;
-
-const INSERT_IDEMPOTENCY_KEY = 'insert into idempotency_keys (team_id, key, request_hash, booking_id) values ($1, $2, $3, $4::uuid)';
-
-const INSERT_PARTICIPANTS = `
-  insert into meeting_participants (team_id, booking_id, role, slack_user_id, guest_name, guest_email, guest_time_zone, guest_id, blocked, holds_time)
-  select $1, $2::uuid, p.role::participant_role, p."slackUserId", p."guestName", p."guestEmail", p."guestTimeZone", p."guestId"::uuid, p.blocked::tstzrange, coalesce(p."holdsTime", false)
-  from json_to_recordset($3::json) as p(role text, "slackUserId" text, "guestName" text, "guestEmail" text, "guestTimeZone" text, "guestId" text, blocked text, "holdsTime" boolean)
-  returning to_json(meeting_participants.*) as row`;
+  with booking as (
+    insert into bookings (id, team_id, meeting_id, sequence, meeting_type_id, organizer_id, title, notes, starts_at, ends_at,
+      buffer_before_minutes, buffer_after_minutes, source, booking_link_id, answers, slack_channel_id, slack_message_ts,
+      external_ref_id, external_ref_url, metadata, rescheduled_from_id)
+    values ($1::uuid, $2, $3::uuid, $4::int, $5::uuid, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11::int, $12::int,
+      $13::booking_source, $14::uuid, $15::jsonb, $16, $17, $18, $19, $20::jsonb, $21::uuid)
+    returning *),
+  idempotency_key as (
+    insert into idempotency_keys (team_id, key, request_hash, booking_id)
+    select $2, $22, $23, $1::uuid where $22::text is not null
+    returning 1),
+  participants as (
+    insert into meeting_participants (team_id, booking_id, role, slack_user_id, guest_name, guest_email, guest_time_zone, guest_id, blocked, holds_time)
+    select $2, $1::uuid, p.role::participant_role, p."slackUserId", p."guestName", p."guestEmail", p."guestTimeZone", p."guestId"::uuid, p.blocked::tstzrange, coalesce(p."holdsTime", false)
+    from json_to_recordset($24::json) as p(role text, "slackUserId" text, "guestName" text, "guestEmail" text, "guestTimeZone" text, "guestId" text, blocked text, "holdsTime" boolean)
+    returning *),
+  event as (
+    insert into booking_events (team_id, meeting_id, booking_id, kind, payload)
+    select $2, $3::uuid, $1::uuid, $25, $26::jsonb where $25::text is not null
+    returning 1)
+  select
+    (select count(*) from idempotency_key) as keys,
+    (select to_json(booking) from booking) as row,
+    (select coalesce(json_agg(to_json(participants)), '[]') from participants) as participants,
+    (select count(*) from event) as events`;
 
 /** Busy time far enough ahead to suggest the next free slots from the same read. */
 function busyWindow(start: Date, now: Date): [Date, Date] {
@@ -727,10 +749,23 @@ async function recoverFromRace(
 }
 
 async function findReplay(tx: Tx, key: string, requestHash: string): Promise<Booking | undefined> {
-  const [row] = await tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
-  if (!row) return undefined;
-  if (row.requestHash !== requestHash) throw new IdempotencyMismatchError(key);
-  return loadBooking(tx, row.bookingId);
+  return replayOf(tx, key, await idempotencyKeyUse(tx, key), requestHash);
+}
+
+interface IdempotencyKeyUse {
+  request_hash: string;
+  booking_id: string;
+}
+
+async function idempotencyKeyUse(tx: Tx, key: string): Promise<IdempotencyKeyUse | undefined> {
+  return (await runStatement<IdempotencyKeyUse>(tx, 'select request_hash, booking_id from idempotency_keys where key = $1', [key]))[0];
+}
+
+/** The booking an earlier request with the same key made; an error if that request differed. */
+async function replayOf(tx: Tx, key: string, use: IdempotencyKeyUse | undefined, requestHash: string): Promise<Booking | undefined> {
+  if (!use) return undefined;
+  if (use.request_hash !== requestHash) throw new IdempotencyMismatchError(key);
+  return loadBooking(tx, use.booking_id);
 }
 
 function hostsOf(booking: Booking): string[] {

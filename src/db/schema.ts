@@ -246,12 +246,19 @@ export const meetingParticipants = pgTable(
     /** The guest's IANA time zone when known (the booking page detects it): their email shows times in it. */
     guestTimeZone: text('guest_time_zone'),
     blocked: tstzrange('blocked'),
+    /**
+     * The ends of `blocked`, kept by Postgres: under row level security a range's && cannot be an
+     * index condition (its function is not leakproof), timestamp comparisons can.
+     */
+    blockedFrom: timestamp('blocked_from', { withTimezone: true }).generatedAlwaysAs(sql`lower(blocked)`),
+    blockedUntil: timestamp('blocked_until', { withTimezone: true }).generatedAlwaysAs(sql`upper(blocked)`),
     holdsTime: boolean('holds_time').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
     index('meeting_participants_booking_idx').on(t.bookingId),
     index('meeting_participants_user_idx').on(t.teamId, t.slackUserId),
+    index('meeting_participants_busy_idx').on(t.teamId, t.slackUserId, t.blockedUntil).where(sql`${t.holdsTime}`),
     uniqueIndex('meeting_participants_guest_key').on(t.bookingId, t.guestId),
     check(
       'meeting_participants_identity_check',

@@ -14,10 +14,17 @@ export interface TransactionLimits {
   lockTimeoutMs?: number;
   /** Longest any one statement may run before 57014. */
   statementTimeoutMs?: number;
+  /**
+   * Plan every statement generically, once per connection: for transactions made of the hot-path
+   * statements (src/db/statements.ts), written so that their generic plans are good. Postgres
+   * otherwise keeps planning them afresh for each request, as the estimated cost of a host list
+   * of unknown length looks higher than that of the one or two hosts actually sent.
+   */
+  genericPlans?: boolean;
 }
 
 /** Every transaction is bounded: nothing waits on a lock or runs a statement for ever. */
-export const DEFAULT_LIMITS: Required<TransactionLimits> = { lockTimeoutMs: 2_000, statementTimeoutMs: 10_000 };
+export const DEFAULT_LIMITS: Required<Omit<TransactionLimits, 'genericPlans'>> = { lockTimeoutMs: 2_000, statementTimeoutMs: 10_000 };
 
 /**
  * Runs `work` in one transaction confined to `teamId` by row level security: the transaction
@@ -44,6 +51,7 @@ async function inTransaction<T>(db: Database, admissionKey: string, settings: Re
   const lockTimeout = limits.lockTimeoutMs ?? DEFAULT_LIMITS.lockTimeoutMs;
   const statementTimeout = limits.statementTimeoutMs ?? DEFAULT_LIMITS.statementTimeoutMs;
   const values = ['role', APP_ROLE, 'lock_timeout', `${lockTimeout}ms`, 'statement_timeout', `${statementTimeout}ms`, ...Object.entries(settings).flat()];
+  if (limits.genericPlans) values.push('plan_cache_mode', 'force_generic_plan');
   // A transaction opened while another is running in the same request was already admitted.
   const release = admitted.getStore() ? undefined : await admissionGateOf(db)?.enter(admissionKey);
   let hooks: CommitHook[] = [];
@@ -103,3 +111,24 @@ export async function lockKeys(tx: Tx, keys: readonly string[]): Promise<void> {
 }
 
 const LOCK_KEYS = 'select pg_advisory_xact_lock(h) from (select distinct hashtextextended(k, 0) as h from unnest($1::text[]) as k order by h) as ordered';
+
+/**
+ * Takes the advisory locks on `keys` that are free at once, in lockKeys' order, stopping at the
+ * first one held elsewhere; true when it took them all. The ones it took are a prefix of that
+ * order, so lockKeys can still wait for the rest without risking a deadlock.
+ */
+export async function tryLockKeys(tx: Tx, keys: readonly string[]): Promise<boolean> {
+  if (keys.length === 0) return true;
+  const [row] = await runStatement<{ locked: boolean }>(tx, TRY_LOCK_KEYS, [textArray([...new Set(keys)])]);
+  return row!.locked;
+}
+
+// A recursive query runs one step at a time, so the locks after the first refusal are never tried.
+const TRY_LOCK_KEYS = `
+  with recursive ordered as (
+    select h, row_number() over (order by h) as n from (select distinct hashtextextended(k, 0) as h from unnest($1::text[]) as k) as hashed),
+  taken(n, ok) as (
+    select 0::bigint, true
+    union all
+    select ordered.n, pg_try_advisory_xact_lock(ordered.h) from taken join ordered on ordered.n = taken.n + 1 where taken.ok)
+  select bool_and(ok) as locked from taken`;

@@ -51,8 +51,13 @@ export interface NewBookingEvent<K extends BookingEventKind = BookingEventKind> 
  * committed. The dispatchers are told once it has (see notifySoon).
  */
 export async function recordEvent<K extends BookingEventKind>(tx: Tx, event: NewBookingEvent<K>): Promise<void> {
-  afterCommit(tx, (db) => notifySoon(db, EVENTS_CHANNEL));
+  announceOnCommit(tx);
   await runStatement(tx, RECORD_EVENT, [event.teamId, event.meetingId, event.bookingId, event.kind, JSON.stringify(event.payload)]);
+}
+
+/** Tells the dispatchers once `tx` commits: for a statement that writes an event itself. */
+export function announceOnCommit(tx: Tx): void {
+  afterCommit(tx, (db) => notifySoon(db, EVENTS_CHANNEL));
 }
 
 const RECORD_EVENT = `

@@ -1,0 +1,3 @@
+ALTER TABLE "meeting_participants" ADD COLUMN "blocked_from" timestamp with time zone GENERATED ALWAYS AS (lower(blocked)) STORED;--> statement-breakpoint
+ALTER TABLE "meeting_participants" ADD COLUMN "blocked_until" timestamp with time zone GENERATED ALWAYS AS (upper(blocked)) STORED;--> statement-breakpoint
+CREATE INDEX "meeting_participants_busy_idx" ON "meeting_participants" USING btree ("team_id","slack_user_id","blocked_until") WHERE "meeting_participants"."holds_time";
