@@ -92,8 +92,11 @@ export function availabilityRoutes(deps: AppDeps) {
     const to = q.to ?? new Date(from.getTime() + 7 * DAY_MS);
     const timeZone = q.timeZone ?? 'UTC';
     const calendars = await calendarsOf(deps).busyFor(c.var.teamId, q.hostIds, from, to, { waitMs: API_CALENDAR_WAIT_MS });
-    const result = await withTeam(deps.db, c.var.teamId, (tx) =>
-      findSlots(tx, { meetingTypeId: q.meetingTypeId, hostIds: q.hostIds, from, to, mode: q.mode, now, external: calendars.busy }),
+    const result = await withTeam(
+      deps.db,
+      c.var.teamId,
+      (tx) => findSlots(tx, { meetingTypeId: q.meetingTypeId, hostIds: q.hostIds, from, to, mode: q.mode, now, external: calendars.busy }),
+      { genericPlans: true },
     );
     return c.json(
       {
