@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { getPerson } from '../bookings/people.js';
 import { withTeam } from '../db/tenant.js';
-import { base64urlDecode, base64urlEncode, hmacKey } from '../video/links.js';
+import { base64urlDecode, base64urlEncode, hmacSign, hmacVerify } from '../video/links.js';
 import { PROVIDER_TIMEOUT_MS } from './http.js';
 import { exchangeCode, oauthClientOf, TokenKeeper, type OAuthProvider } from './oauth.js';
 import { caldavSession } from './providers/caldav.js';
@@ -85,14 +85,10 @@ export interface ConnectClaims {
 
 const encoder = new TextEncoder();
 
-async function hmac(secret: string, purpose: string, payload: string): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(`${purpose}.${payload}`)));
-}
-
 /** A signed token naming a person and a provider, for `purpose` ("connect" link or OAuth "state"). */
 export async function signClaims(secret: string, purpose: 'connect' | 'state', claims: ConnectClaims, expiresAt: Date): Promise<string> {
   const payload = base64urlEncode(encoder.encode(JSON.stringify({ t: claims.teamId, p: claims.personId, v: claims.provider, n: claims.nonce, exp: Math.floor(expiresAt.getTime() / 1000) })));
-  return `${payload}.${base64urlEncode(await hmac(secret, purpose, payload))}`;
+  return `${payload}.${base64urlEncode(hmacSign(secret, `${purpose}.${payload}`))}`;
 }
 
 export type ClaimsProblem = 'malformed' | 'forged' | 'expired';
@@ -101,8 +97,7 @@ export async function verifyClaims(secret: string, purpose: 'connect' | 'state',
   const [payload, signature] = (token ?? '').split('.');
   if (!payload || !signature) return 'malformed';
   const given = base64urlDecode(signature);
-  // crypto.subtle.verify compares in constant time.
-  if (!given || !(await crypto.subtle.verify('HMAC', await hmacKey(secret), given, encoder.encode(`${purpose}.${payload}`)))) return 'forged';
+  if (!given || !hmacVerify(secret, given, `${purpose}.${payload}`)) return 'forged';
   try {
     const body = JSON.parse(new TextDecoder().decode(base64urlDecode(payload)!)) as { t: string; p: string; v: string; n?: string; exp: number };
     if (body.v !== 'google' && body.v !== 'microsoft') return 'malformed';

@@ -1,4 +1,4 @@
-import { base64urlDecode, base64urlEncode, hmacKey } from '../video/links.js';
+import { base64urlDecode, base64urlEncode, hmacSign, hmacVerify } from '../video/links.js';
 
 /**
  * A guest's manage link: `PUBLIC_URL/book/manage/<token>`, where they cancel or reschedule the
@@ -25,7 +25,7 @@ const encoder = new TextEncoder();
 export async function signManageToken(secret: string, claims: ManageClaims): Promise<string> {
   if (!secret) throw new Error('signManageToken needs LINK_SECRET');
   const payload = base64urlEncode(encoder.encode(JSON.stringify({ t: claims.teamId, m: claims.meetingId, g: claims.guestId })));
-  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(PURPOSE + payload)));
+  const signature = hmacSign(secret, PURPOSE + payload);
   return `${payload}.${base64urlEncode(signature)}`;
 }
 
@@ -34,7 +34,7 @@ export async function verifyManageToken(secret: string, token: string): Promise<
   if (!payload || !signature || extra !== undefined) throw new ManageLinkError('malformed');
   const signatureBytes = base64urlDecode(signature);
   if (!signatureBytes || signatureBytes.length !== 32) throw new ManageLinkError('malformed');
-  if (!(await crypto.subtle.verify('HMAC', await hmacKey(secret), signatureBytes, encoder.encode(PURPOSE + payload)))) throw new ManageLinkError('forged');
+  if (!hmacVerify(secret, signatureBytes, PURPOSE + payload)) throw new ManageLinkError('forged');
   const bytes = base64urlDecode(payload);
   try {
     const body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * Personal join links: `PUBLIC_URL/m/<booking>?k=<token>`.
  *
@@ -67,16 +68,18 @@ export const linkErrorMessages: Record<LinkErrorCode, string> = {
 export const DEFAULT_LINK_LIFETIME_MS = 400 * 24 * 60 * 60 * 1000;
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
+/**
+ * HMAC-SHA256 of `data` under `secret`, with node:crypto (Workers have it under nodejs_compat):
+ * WebCrypto's asynchronous sign cost a thread-pool round trip for each link of each answer.
+ */
+export function hmacSign(secret: string, data: string): Uint8Array {
+  return createHmac('sha256', secret).update(data).digest();
+}
 
-/** The HMAC-SHA256 key of a secret, imported once (WebCrypto, so it runs on Workers too). */
-export function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-    keys.set(secret, key);
-  }
-  return key;
+/** Whether `signature` is the HMAC of `data`, compared in constant time. */
+export function hmacVerify(secret: string, signature: Uint8Array, data: string): boolean {
+  const expected = hmacSign(secret, data);
+  return signature.length === expected.length && timingSafeEqual(signature, expected);
 }
 
 export async function signJoinToken(secret: string, claims: JoinClaims, expiresAt?: Date): Promise<string> {
@@ -86,7 +89,7 @@ export async function signJoinToken(secret: string, claims: JoinClaims, expiresA
   }
   const exp = Math.floor((expiresAt ?? new Date(Date.now() + DEFAULT_LINK_LIFETIME_MS)).getTime() / 1000);
   const payload = base64urlEncode(encoder.encode(JSON.stringify({ v: 1, t: claims.teamId, b: claims.bookingId, p: claims.participant, exp })));
-  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(payload)));
+  const signature = hmacSign(secret, payload);
   return `${payload}.${base64urlEncode(signature)}`;
 }
 
@@ -98,9 +101,7 @@ export async function verifyJoinToken(secret: string, token: string, now: Date =
   const [payload, signature] = parts as [string, string];
   const signatureBytes = base64urlDecode(signature);
   if (!signatureBytes || signatureBytes.length !== 32) throw new LinkError('malformed');
-  // crypto.subtle.verify compares in constant time.
-  const valid = await crypto.subtle.verify('HMAC', await hmacKey(secret), signatureBytes, encoder.encode(payload));
-  if (!valid) throw new LinkError('forged');
+  if (!hmacVerify(secret, signatureBytes, payload)) throw new LinkError('forged');
   const body = parsePayload(payload);
   if (!body) throw new LinkError('malformed');
   const expiresAt = new Date(body.exp * 1000);
