@@ -52,6 +52,9 @@ const BUSY_JSON = `
     where p.slack_user_id = h.id and p.holds_time and p.blocked_until > $2::timestamptz and p.blocked_from < $3::timestamptz
     offset 0) as p`;
 
+/** loadBusy's statement ($1 the hosts, [$2, $3) the window), exported for the test of its plan. */
+export const BUSY_STATEMENT = `select (${BUSY_JSON}) as busy`;
+
 type BusyJson = [hostId: string, bookingId: string, meetingTypeId: string, start: string, end: string, bufferBeforeMinutes: number, bufferAfterMinutes: number];
 
 /** The margin loadBusy reads around [from, to): buffers, the range a free stretch starts in, and the whole local day of either end. */
@@ -74,7 +77,7 @@ function busyByHost(hostIds: readonly string[], rows: BusyJson[]): Map<string, B
  */
 export async function loadBusy(tx: Tx, hostIds: readonly string[], from: Date, to: Date): Promise<Map<string, BookedInterval[]>> {
   if (hostIds.length === 0) return new Map();
-  const [row] = await runStatement<{ busy: BusyJson[] }>(tx, `select (${BUSY_JSON}) as busy`, [textArray([...new Set(hostIds)]), ...busyRange(from, to)]);
+  const [row] = await runStatement<{ busy: BusyJson[] }>(tx, BUSY_STATEMENT, [textArray([...new Set(hostIds)]), ...busyRange(from, to)]);
   return busyByHost(hostIds, row!.busy);
 }
 
