@@ -7,6 +7,7 @@ import { cancelBooking, createBooking, rescheduleBooking } from '../../src/booki
 import { startEvents, type EventDispatcher } from '../../src/events/index.js';
 import { databaseKinds } from '../support/databases.js';
 import { rawRows } from '../support/sql.js';
+import { forgedToken } from '../support/tokens.js';
 import { startCalendarTest, TEAM, type CalendarTest } from './support/calendar-app.js';
 import { FakeOAuthProvider, googleHandlers, microsoftHandlers, type GraphScheduleItem } from './support/fake-providers.js';
 
@@ -87,7 +88,7 @@ describe.each(databaseKinds())('Google and Microsoft calendars over OAuth (msw),
     const noCookie = await app.request(`/calendars/oauth/google/callback?code=good-code&state=${state}`);
     expect(noCookie.status).toBe(400);
     expect(await noCookie.text()).toContain('does not belong to a connection started in this browser');
-    const forged = await app.request(`/calendars/oauth/google/callback?code=good-code&state=${state.slice(0, -2)}xx`, { headers: { cookie } });
+    const forged = await app.request(`/calendars/oauth/google/callback?code=good-code&state=${forgedToken(state)}`, { headers: { cookie } });
     expect(forged.status).toBe(403);
     const denied = await app.request(`/calendars/oauth/google/callback?error=access_denied&state=${state}`, { headers: { cookie } });
     expect(await denied.text()).toContain('You did not allow access');

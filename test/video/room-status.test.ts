@@ -7,7 +7,8 @@ import { applyRoomCallback } from '../../src/video/room-store.js';
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { captureLogs } from '../support/console.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
-import { forgedToken, useFakeTwilio, testConfig } from './support.js';
+import { useFakeTwilio, testConfig } from './support.js';
+import { forgedToken } from '../support/tokens.js';
 
 const T = 'T0STATUS';
 const bookedAt = new Date('2027-02-26T12:00:00Z');

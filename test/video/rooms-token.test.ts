@@ -12,7 +12,8 @@ import { guestJoinUrl, joinUrl, personalGuestJoinUrl, signJoinToken } from '../.
 import { databaseKinds, openTestDatabase } from '../support/databases.js';
 import { captureLogs } from '../support/console.js';
 import { seedTeam, type SeededTeam } from '../support/fixtures.js';
-import { TWILIO, forgedToken, useFakeTwilio, testConfig } from './support.js';
+import { TWILIO, useFakeTwilio, testConfig } from './support.js';
+import { forgedToken } from '../support/tokens.js';
 
 const T = 'T0ROOMS';
 const bookedAt = new Date('2027-02-26T12:00:00Z');

@@ -132,8 +132,3 @@ export function useFakeTwilio(): ReturnType<typeof fakeTwilio> {
   return twilio;
 }
 
-/** The token with its signature's first character changed: a signature that cannot verify. */
-export function forgedToken(token: string): string {
-  const [payload, signature] = token.split('.') as [string, string];
-  return `${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
-}
