@@ -113,9 +113,13 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
       const locked = tryLockKeys(tx, hostIds.map((id) => hostLockKey(teamId, id)));
       const earlier = data.idempotencyKey ? idempotencyKeyUse(tx, data.idempotencyKey) : undefined;
       const read = loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, hostIds, ...busyWindow(data.start, now));
-      read.catch(() => {}); // a replay is answered even if the type has gone since
-      const replay = await replayOf(tx, data.idempotencyKey!, await earlier, requestHash);
-      if (replay) return { booking: replay, replayed: true };
+      // Each is awaited below, the key's first (a replay is answered even if the type has gone
+      // since); should one fail, the others fail with it and are not left unhandled meanwhile.
+      for (const sent of [locked, earlier, read]) sent?.catch(() => {});
+      if (earlier) {
+        const replay = await replayOf(tx, data.idempotencyKey!, await earlier, requestHash);
+        if (replay) return { booking: replay, replayed: true };
+      }
       const [{ type, hosts }, hostsLocked] = await Promise.all([read, locked]);
       const booking = await insertBooking(tx, teamId, progress, {
         type,
