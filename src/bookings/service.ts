@@ -188,12 +188,12 @@ export async function createRoundRobinBooking(db: Database, teamId: string, inpu
       // Nobody free even before locking: answer at once, with the next times anyone is free.
       freeCandidates(unlocked, type, data.start, now);
       // Sent together, in this order: the reads start once the locks are held (see insertBooking).
-      const [, taken, busy] = await Promise.all([
+      const [, earlier, busy] = await Promise.all([
         lockKeys(tx, candidateIds.map((id) => hostLockKey(teamId, id))),
-        data.idempotencyKey ? idempotencyKeyTaken(tx, data.idempotencyKey) : false,
+        data.idempotencyKey ? idempotencyKeyUse(tx, data.idempotencyKey) : undefined,
         loadBusy(tx, candidateIds, ...window),
       ]);
-      if (taken) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
+      if (earlier) return { booking: (await replayOf(tx, data.idempotencyKey!, earlier, requestHash))!, replayed: true };
       const hosts = withExternalBusy(
         read.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] })),
         external,
@@ -535,12 +535,12 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
     checkHosts(hosts, b, end);
     // Sent together, in this order: the reads start once the locks are held, so they see every
     // booking committed before (one round trip on postgres.js).
-    const [, taken, busy] = await Promise.all([
+    const [, earlier, busy] = await Promise.all([
       lockKeys(tx, b.hostIds.map((id) => hostLockKey(teamId, id))),
-      b.idempotency ? idempotencyKeyTaken(tx, b.idempotency.key) : false,
+      b.idempotency ? idempotencyKeyUse(tx, b.idempotency.key) : undefined,
       loadBusy(tx, b.hostIds, ...window),
     ]);
-    if (taken) return undefined;
+    if (earlier) return undefined;
     hosts = withExternalBusy(hosts.map((h) => ({ ...h, busy: busy.get(h.schedule.hostId) ?? [] })), b.external);
   }
   checkHosts(hosts, b, end);
@@ -596,8 +596,8 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
 
 /**
  * The select list reads the key's insert first: Postgres runs a data-modifying WITH query when
- * the main query first reads it (the others at the end), so the key is written before the
- * participants.
+ * the main query first reads it (the others, as the event, at the end), so the key is written
+ * before the participants.
  */
 const INSERT_BOOKING = `
   with booking as (
@@ -623,8 +623,7 @@ const INSERT_BOOKING = `
   select
     (select count(*) from idempotency_key) as keys,
     (select to_json(booking) from booking) as row,
-    (select coalesce(json_agg(to_json(participants)), '[]') from participants) as participants,
-    (select count(*) from event) as events`;
+    (select coalesce(json_agg(to_json(participants)), '[]') from participants) as participants`;
 
 /** Busy time far enough ahead to suggest the next free slots from the same read. */
 function busyWindow(start: Date, now: Date): [Date, Date] {
@@ -648,17 +647,11 @@ function checkHosts(hosts: HostInput[], b: NewBooking, end: Date): void {
 
 function nextSlotsFor(hosts: HostInput[], b: NewBooking): Slot[] {
   const from = new Date(Math.max(b.start.getTime(), b.now.getTime()));
+  const within = (span: number) => computeSlotsAllFree(hosts, { ...slotRulesOf(b.type), now: b.now, from, to: new Date(from.getTime() + span) }).slice(0, NEXT_SLOTS);
   // The next few free starts are mostly within a day: look there first (the first slots of a
   // shorter window are the first slots of a longer one), then in the whole window.
-  for (const span of [DAY_MS, NEXT_SLOTS_WINDOW_MS]) {
-    const slots = computeSlotsAllFree(hosts, { ...slotRulesOf(b.type), now: b.now, from, to: new Date(from.getTime() + span) });
-    if (slots.length >= NEXT_SLOTS || span === NEXT_SLOTS_WINDOW_MS) return slots.slice(0, NEXT_SLOTS);
-  }
-  return [];
-}
-
-async function idempotencyKeyTaken(tx: Tx, key: string): Promise<boolean> {
-  return (await runStatement(tx, 'select 1 from idempotency_keys where key = $1', [key])).length > 0;
+  const nearby = within(DAY_MS);
+  return nearby.length === NEXT_SLOTS ? nearby : within(NEXT_SLOTS_WINDOW_MS);
 }
 
 /**

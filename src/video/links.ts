@@ -1,10 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * Personal join links: `PUBLIC_URL/m/<booking>?k=<token>`.
  *
  * The token is `<payload>.<signature>`, both base64url: the payload is JSON naming the team, the
  * booking and the participant (a Slack member id, or 'guest'), the signature HMAC-SHA256 over the
- * payload text with LINK_SECRET. WebCrypto only, so it runs on Node and on Cloudflare Workers.
+ * payload text with LINK_SECRET, by node:crypto, which Cloudflare Workers have under nodejs_compat.
  *
  * Expiry has two layers. The signed `exp` is only a backstop (by default a year out), because the
  * meeting may be rescheduled to a later time and its links must keep working. The real expiry is
@@ -12,6 +11,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * `rescheduled_to_id` to the current one, and the link is refused once that meeting's join window
  * has closed, or when it is cancelled.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface JoinClaims {
   teamId: string;

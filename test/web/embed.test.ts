@@ -43,14 +43,14 @@ async function focusSettlesInModal(page: Page): Promise<string> {
 }
 const bookingAt = async (iso: string) => (await listBookings(h.handle.db, T, { from: new Date(iso), to: new Date(new Date(iso).getTime() + 60_000), status: 'confirmed' })).bookings;
 
-/** Picks a time in the embedded page and confirms with the company; name and email as prefilled unless given. */
-async function bookIn(frame: FrameLocator, dayName: RegExp, time: RegExp, fields: { name?: string; email?: string } = {}): Promise<void> {
+/** Picks a time in the embedded page, checks the name and email it was prefilled with, answers the company and confirms. */
+async function bookIn(frame: FrameLocator, dayName: RegExp, time: RegExp, prefilled: { name: string; email: string }, company: string): Promise<void> {
   await frame.locator('button[data-time]:visible').first().waitFor();
   await frame.getByRole('button', { name: dayName }).click();
   await frame.getByRole('button', { name: time }).click();
-  if (fields.name) await frame.getByRole('textbox', { name: 'Your name' }).fill(fields.name);
-  if (fields.email) await frame.getByRole('textbox', { name: 'Email' }).fill(fields.email);
-  await frame.getByRole('textbox', { name: 'Company' }).fill('Acme');
+  expect(await frame.getByRole('textbox', { name: 'Your name' }).inputValue()).toBe(prefilled.name);
+  expect(await frame.getByRole('textbox', { name: 'Email' }).inputValue()).toBe(prefilled.email);
+  await frame.getByRole('textbox', { name: 'Company' }).fill(company);
   await frame.getByRole('button', { name: 'Confirm booking' }).click();
   await frame.getByRole('heading', { name: 'You are booked' }).waitFor();
 }
@@ -109,14 +109,8 @@ describe('embed.js on another site', () => {
     expect(calendar.inner.scroll).toBeLessThanOrEqual(calendar.inner.client);
     expect(await layoutShift(page)).toBe(0);
 
-    await frame.getByRole('button', { name: day('Wednesday,? 3 March 2027') }).click();
-    await frame.getByRole('button', { name: /^05:00, Wednesday/ }).click();
     // Prefilled from the element's attributes.
-    expect(await frame.getByRole('textbox', { name: 'Your name' }).inputValue()).toBe('Dana Reyes');
-    expect(await frame.getByRole('textbox', { name: 'Email' }).inputValue()).toBe('dana@example.com');
-    await frame.getByRole('textbox', { name: 'Company' }).fill('Acme');
-    await frame.getByRole('button', { name: 'Confirm booking' }).click();
-    await frame.getByRole('heading', { name: 'You are booked' }).waitFor();
+    await bookIn(frame, day('Wednesday,? 3 March 2027'), /^05:00, Wednesday/, { name: 'Dana Reyes', email: 'dana@example.com' }, 'Acme');
 
     await page.waitForFunction(() => (window as any).heard.length > 0);
     const [made] = await bookingAt('2027-03-03T10:00:00Z');
@@ -255,14 +249,7 @@ describe('embed.js on another site', () => {
 
     await button.click();
     const frame = frameOf(page);
-    await frame.locator('button[data-time]:visible').first().waitFor();
-    await frame.getByRole('button', { name: day('Thursday,? 4 March 2027') }).click();
-    await frame.getByRole('button', { name: /^06:00, Thursday/ }).click();
-    expect(await frame.getByRole('textbox', { name: 'Your name' }).inputValue()).toBe('Quinn Queue');
-    expect(await frame.getByRole('textbox', { name: 'Email' }).inputValue()).toBe('quinn@example.com');
-    await frame.getByRole('textbox', { name: 'Company' }).fill('Queue Ltd');
-    await frame.getByRole('button', { name: 'Confirm booking' }).click();
-    await frame.getByRole('heading', { name: 'You are booked' }).waitFor();
+    await bookIn(frame, day('Thursday,? 4 March 2027'), /^06:00, Thursday/, { name: 'Quinn Queue', email: 'quinn@example.com' }, 'Queue Ltd');
     await page.waitForFunction(() => (window as any).heard.length > 0);
     const [made] = await bookingAt('2027-03-04T11:00:00Z');
     expect(made).toMatchObject({ externalRefId: 'HD-99', externalRefUrl: 'https://help.example.com/tickets/99' });
