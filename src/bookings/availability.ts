@@ -50,6 +50,7 @@ const BUSY_JSON = `
   cross join lateral (
     select p.booking_id from meeting_participants p
     where p.slack_user_id = h.id and p.holds_time and p.blocked_until > $2::timestamptz and p.blocked_from < $3::timestamptz
+    order by p.blocked_until
     offset 0) as p`;
 
 /** loadBusy's statement ($1 the hosts, [$2, $3) the window), exported for the test of its plan. */

@@ -19,6 +19,7 @@ import { isInstantInRange } from '../core/input.js';
 import type { Database } from '../db/client.js';
 import { bookings, meetingParticipants, type BookingAnswer } from '../db/schema.js';
 import { DatabaseBusyError, isTransient } from '../db/errors.js';
+import { commitWith } from '../db/pipelined-transaction.js';
 import { rowFromJson, runStatement } from '../db/statements.js';
 import { lockKeys, tryLockKeys, withTeam, type Tx } from '../db/tenant.js';
 import { announceOnCommit, recordEvent, type NewBookingEvent } from '../events/outbox.js';
@@ -144,6 +145,7 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
         externalRefUrl: data.externalReference?.url ?? null,
         metadata: data.metadata ?? {},
         event: { kind: 'booking.created', payload: { source: data.source, actorId: data.organizerId } },
+        last: true,
       });
       if (!booking) return { booking: (await findReplay(tx, data.idempotencyKey!, requestHash))!, replayed: true };
       return { booking, replayed: false };
@@ -224,6 +226,7 @@ export async function createRoundRobinBooking(db: Database, teamId: string, inpu
         locked: true,
         idempotency: data.idempotencyKey ? { key: data.idempotencyKey, requestHash } : undefined,
         event: { kind: 'booking.created', payload: { source: data.source, actorId: organizerId } },
+        last: true,
       }))!;
       return { booking, replayed: false };
     });
@@ -519,6 +522,8 @@ interface NewBooking {
   idempotency?: { key: string; requestHash: string };
   /** The event to record with the booking, in the same round trip. */
   event?: Pick<NewBookingEvent, 'kind' | 'payload'>;
+  /** The write is the transaction's last statement: COMMIT goes out with it (commitWith). */
+  last?: boolean;
 }
 
 /**
@@ -559,7 +564,7 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
   // same key that got past its own check waits on it for this transaction and then replays it),
   // the participants, and the event.
   if (b.event) announceOnCommit(tx);
-  const [written] = await runStatement<{ row: Record<string, unknown>; participants: Record<string, unknown>[] }>(tx, INSERT_BOOKING, [
+  const writing = runStatement<{ row: Record<string, unknown>; participants: Record<string, unknown>[] }>(tx, INSERT_BOOKING, [
     id,
     teamId,
     meetingId,
@@ -587,6 +592,8 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
     b.event?.kind ?? null,
     b.event ? JSON.stringify(b.event.payload) : null,
   ]);
+  if (b.last) commitWith(tx);
+  const [written] = await writing;
   return toBooking(
     rowFromJson(bookings, written!.row),
     b.type,

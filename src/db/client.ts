@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { AdmissionGate, setAdmissionGate } from './admission.js';
 import { lockDataDirectory } from './directory-lock.js';
+import { setTransactionPool } from './pipelined-transaction.js';
 // The migrators are small and loaded up front: imported on demand in the built server, one waited
 // some 200 ms on the module loader while the app's modules were still loading.
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -65,11 +66,20 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, { max, onnotice: () => {} });
   const parsed = new URL(url);
+  const db = drizzle(client, { schema }) as unknown as Database;
+  let ended = false;
+  setTransactionPool(db, {
+    reserve: () =>
+      ended ? Promise.reject(Object.assign(new Error('The database pool is closed (CONNECTION_ENDED)'), { code: 'CONNECTION_ENDED' })) : (client.reserve() as never),
+  });
   return {
-    db: drizzle(client, { schema }) as unknown as Database,
+    db,
     kind: 'postgres',
     location: `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
-    close: () => client.end({ timeout: 5 }),
+    close: () => {
+      ended = true;
+      return client.end({ timeout: 5 });
+    },
     listen: async (channel, onNotify) => {
       const subscription = await client.listen(channel, (payload) => onNotify(payload));
       return () => subscription.unlisten();

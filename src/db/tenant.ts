@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { admissionGateOf } from './admission.js';
 import type { Database } from './client.js';
+import { pipelinedTransaction, transactionPoolOf } from './pipelined-transaction.js';
 import { pipelines, runStatement, textArray } from './statements.js';
 
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -29,8 +30,9 @@ export const DEFAULT_LIMITS: Required<Omit<TransactionLimits, 'genericPlans'>> =
 /**
  * Runs `work` in one transaction confined to `teamId` by row level security: the transaction
  * switches to the app's role (which cannot bypass RLS, even where the connection is a superuser,
- * as PGlite's is) and sets the team and its time limits for this transaction only, in one round
- * trip. It first waits for its turn at the database's admission gate, if it has one.
+ * as PGlite's is) and sets the team and its time limits for this transaction only. On Postgres
+ * BEGIN and the settings go out with the first statements of `work` (pipelinedTransaction). It
+ * first waits for its turn at the database's admission gate, if it has one.
  */
 export async function withTeam<T>(db: Database, teamId: string, work: (tx: Tx) => Promise<T>, limits: TransactionLimits = {}): Promise<T> {
   if (!teamId) throw new Error('withTeam needs a team id');
@@ -56,8 +58,10 @@ async function inTransaction<T>(db: Database, admissionKey: string, settings: Re
   const release = admitted.getStore() ? undefined : await admissionGateOf(db)?.enter(admissionKey);
   let hooks: CommitHook[] = [];
   try {
+    const pool = transactionPoolOf(db);
+    const transaction = <R>(run: (tx: Tx) => Promise<R>) => (pool ? pipelinedTransaction(db, pool, run) : db.transaction(run));
     const result = await admitted.run(true, () =>
-      db.transaction(async (tx) => {
+      transaction(async (tx) => {
         commitHooks.set(tx, (hooks = []));
         // set_config(..., true) is SET LOCAL. The statement is sent before any of `work`'s, and
         // postgres.js pipelines them: the role and team cost no round trip of their own. Should it
