@@ -108,7 +108,8 @@ export function commitWith(tx: Tx): void {
 
 /** drizzle's transaction object over the reserved connection, refusing statements once COMMIT was sent. */
 function transactionOn(db: Database, reserved: ReservedSql): Tx {
-  const internals = db as unknown as { dialect: never; _: { schema: never }; session: { options: never } };
+  // The session's schema is drizzle's relational configuration (what `tx.query` is built from).
+  const internals = db as unknown as { dialect: never; session: { schema: never; options: never } };
   let tx: Tx;
   const guarded = {
     unsafe(text: string, params?: unknown[], options?: { prepare?: boolean }) {
@@ -116,7 +117,7 @@ function transactionOn(db: Database, reserved: ReservedSql): Tx {
       return reserved.unsafe(text, params, options);
     },
   };
-  const session = new PostgresJsSession(guarded as never, internals.dialect, internals._.schema, internals.session.options);
-  tx = new PostgresJsTransaction(internals.dialect, session, internals._.schema) as unknown as Tx;
+  const session = new PostgresJsSession(guarded as never, internals.dialect, internals.session.schema, internals.session.options);
+  tx = new PostgresJsTransaction(internals.dialect, session, internals.session.schema) as unknown as Tx;
   return tx;
 }

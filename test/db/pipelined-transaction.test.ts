@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { commitWith } from '../../src/db/pipelined-transaction.js';
+import { teams } from '../../src/db/schema.js';
 import { runStatement } from '../../src/db/statements.js';
 import { withTeam, type Tx } from '../../src/db/tenant.js';
 import { openTestDatabase } from '../support/databases.js';
@@ -32,9 +33,10 @@ describe.skipIf(!process.env.DATABASE_URL)('transactions pipelined on postgres',
     const result = await withTeam(handle.db, TEAM, async (tx) => {
       const [row] = await runStatement<{ team: string; role: string }>(tx, `select current_setting('app.team_id') as team, current_user as role`, []);
       await insertName(tx, name);
-      return row;
+      // drizzle's query builders and relational queries run on the same transaction.
+      return { ...row, viaBuilder: (await tx.select({ name: teams.name }).from(teams)).map((t) => t.name), viaQuery: (await tx.query.teams.findMany()).map((t) => t.name) };
     });
-    expect(result).toEqual({ team: TEAM, role: 'meetings_app' });
+    expect(result).toEqual({ team: TEAM, role: 'meetings_app', viaBuilder: [name], viaQuery: [name] });
     expect(await stored()).toEqual([name]);
   });
 
