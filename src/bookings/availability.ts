@@ -16,6 +16,7 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 import type { MeetingType } from './meeting-types.js';
 import { getPeople, loadStoredSchedules, scheduleOf, schedulesOf } from './people.js';
 
+const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 export const MAX_SLOT_WINDOW_DAYS = 62;
 
@@ -35,28 +36,31 @@ export function slotRulesOf(type: MeetingType): SlotRules {
 export type BookedInterval = BusyInterval & { bookingId: string; meetingTypeId: string };
 
 /**
- * Busy rows as JSON arrays: [host, booking, meeting type, start, end, buffer before, buffer after].
- * Each host's time is read by an index scan of its own (`offset 0` keeps the subquery a loop per
- * host): as a join, a cached generic plan built on a young table's statistics scanned the whole
- * team. The window is matched on the ends of the blocked time, not with the range's &&, which
- * row level security keeps out of index conditions (its function is not leakproof). Each booking
- * is read by its key in a subquery of its own, for the same reason as the loop.
+ * Busy rows as JSON arrays: [host, booking, meeting type, start, end, blocked from, blocked until],
+ * instants in epoch milliseconds, all from the participant rows (which keep their booking's type
+ * and time). Each host's time is read by an index scan of its own (`offset 0` keeps the subquery a
+ * loop per host): as a join, a cached generic plan built on a young table's statistics scanned the
+ * whole team. The window is matched on the ends of the blocked time, not with the range's &&,
+ * which row level security keeps out of index conditions (its function is not leakproof).
  */
 const BUSY_JSON = `
-  select coalesce(json_agg((
-    select json_build_array(h.id, b.id, b.meeting_type_id, b.starts_at, b.ends_at, b.buffer_before_minutes, b.buffer_after_minutes)
-    from bookings b where b.id = p.booking_id)), '[]')
+  select coalesce(json_agg(json_build_array(h.id, p.booking_id, p.meeting_type_id,
+    ${epochMs('p.starts_at')}, ${epochMs('p.ends_at')}, ${epochMs('p.blocked_from')}, ${epochMs('p.blocked_until')})), '[]')
   from unnest($1::text[]) as h(id)
   cross join lateral (
-    select p.booking_id from meeting_participants p
+    select p.booking_id, p.meeting_type_id, p.starts_at, p.ends_at, p.blocked_from, p.blocked_until from meeting_participants p
     where p.slack_user_id = h.id and p.holds_time and p.blocked_until > $2::timestamptz and p.blocked_from < $3::timestamptz
     order by p.blocked_until
     offset 0) as p`;
 
+function epochMs(column: string): string {
+  return `(extract(epoch from ${column}) * 1000)::bigint`;
+}
+
 /** loadBusy's statement ($1 the hosts, [$2, $3) the window), exported for the test of its plan. */
 export const BUSY_STATEMENT = `select (${BUSY_JSON}) as busy`;
 
-type BusyJson = [hostId: string, bookingId: string, meetingTypeId: string, start: string, end: string, bufferBeforeMinutes: number, bufferAfterMinutes: number];
+type BusyJson = [hostId: string, bookingId: string, meetingTypeId: string, start: number, end: number, blockedFrom: number, blockedUntil: number];
 
 /** The margin loadBusy reads around [from, to): buffers, the range a free stretch starts in, and the whole local day of either end. */
 function busyRange(from: Date, to: Date): [string, string] {
@@ -65,8 +69,15 @@ function busyRange(from: Date, to: Date): [string, string] {
 
 function busyByHost(hostIds: readonly string[], rows: BusyJson[]): Map<string, BookedInterval[]> {
   const busy = new Map<string, BookedInterval[]>(hostIds.map((id) => [id, []]));
-  for (const [hostId, bookingId, meetingTypeId, start, end, bufferBeforeMinutes, bufferAfterMinutes] of rows) {
-    busy.get(hostId)?.push({ bookingId, meetingTypeId, start: new Date(start), end: new Date(end), bufferBeforeMinutes, bufferAfterMinutes });
+  for (const [hostId, bookingId, meetingTypeId, start, end, blockedFrom, blockedUntil] of rows) {
+    busy.get(hostId)?.push({
+      bookingId,
+      meetingTypeId,
+      start: new Date(start),
+      end: new Date(end),
+      bufferBeforeMinutes: (start - blockedFrom) / MINUTE_MS,
+      bufferAfterMinutes: (blockedUntil - end) / MINUTE_MS,
+    });
   }
   return busy;
 }

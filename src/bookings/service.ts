@@ -619,8 +619,10 @@ const INSERT_BOOKING = `
     select $2, $22, $23, $1::uuid where $22::text is not null
     returning 1),
   participants as (
-    insert into meeting_participants (team_id, booking_id, role, slack_user_id, guest_name, guest_email, guest_time_zone, guest_id, blocked, holds_time)
-    select $2, $1::uuid, p.role::participant_role, p."slackUserId", p."guestName", p."guestEmail", p."guestTimeZone", p."guestId"::uuid, p.blocked::tstzrange, coalesce(p."holdsTime", false)
+    insert into meeting_participants (team_id, booking_id, role, slack_user_id, guest_name, guest_email, guest_time_zone, guest_id, blocked, holds_time,
+      meeting_type_id, starts_at, ends_at)
+    select $2, $1::uuid, p.role::participant_role, p."slackUserId", p."guestName", p."guestEmail", p."guestTimeZone", p."guestId"::uuid, p.blocked::tstzrange, coalesce(p."holdsTime", false),
+      $5::uuid, $9::timestamptz, $10::timestamptz
     from json_to_recordset($24::json) as p(role text, "slackUserId" text, "guestName" text, "guestEmail" text, "guestTimeZone" text, "guestId" text, blocked text, "holdsTime" boolean)
     returning *),
   event as (

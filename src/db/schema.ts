@@ -252,6 +252,13 @@ export const meetingParticipants = pgTable(
      */
     blockedFrom: timestamp('blocked_from', { withTimezone: true }).generatedAlwaysAs(sql`lower(blocked)`),
     blockedUntil: timestamp('blocked_until', { withTimezone: true }).generatedAlwaysAs(sql`upper(blocked)`),
+    /**
+     * The booking's type and time, copied from it (a booking never moves in place: a move is a new
+     * booking), so that busy time is read from this table alone, without a lookup of each booking.
+     */
+    meetingTypeId: uuid('meeting_type_id').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     holdsTime: boolean('holds_time').notNull().default(false),
     createdAt: createdAt(),
   },

@@ -95,8 +95,9 @@ describe.each(databaseKinds())('bookings under contention on %s', (kind) => {
           insert into bookings (id, meeting_id, team_id, meeting_type_id, organizer_id, title, starts_at, ends_at, source)
           select id, id, ${T}, ${typeId}, 'U0ANA', 'held', '2027-03-03T10:00:00Z', '2027-03-03T11:00:00Z', 'api'
           from (select gen_random_uuid() as id) fresh returning id`;
-        await tx`insert into meeting_participants (team_id, booking_id, role, slack_user_id, blocked, holds_time)
-                 values (${T}, ${row!.id}, 'organizer', 'U0ANA', tstzrange('2027-03-03T10:00:00Z', '2027-03-03T11:00:00Z'), true)`;
+        await tx`insert into meeting_participants (team_id, booking_id, role, slack_user_id, blocked, holds_time, meeting_type_id, starts_at, ends_at)
+                 values (${T}, ${row!.id}, 'organizer', 'U0ANA', tstzrange('2027-03-03T10:00:00Z', '2027-03-03T11:00:00Z'), true,
+                   ${typeId}, '2027-03-03T10:00:00Z', '2027-03-03T11:00:00Z')`;
         holding();
         await released;
         throw new Error('rolled back on purpose');

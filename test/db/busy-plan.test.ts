@@ -30,9 +30,9 @@ describe.skipIf(!process.env.DATABASE_URL)('busy time of a host with a long hist
             select id, id, ${TEAM}, ${team.types.m30.id}, host, 'history', at, at + interval '30 minutes', 'api'
             from (select gen_random_uuid() as id, host, ${windowStart.toISOString()}::timestamptz - make_interval(days => d) + interval '10 hours' as at
                   from generate_series(-1, 730) as d, unnest(${`{U0LONG,${Object.keys(colleagues).join(',')}}`}::text[]) as host) as days
-            returning id, organizer_id, starts_at, ends_at)
-          insert into meeting_participants (team_id, booking_id, role, slack_user_id, blocked, holds_time)
-          select ${TEAM}, id, 'organizer', organizer_id, tstzrange(starts_at, ends_at), true from made
+            returning id, organizer_id, meeting_type_id, starts_at, ends_at)
+          insert into meeting_participants (team_id, booking_id, role, slack_user_id, blocked, holds_time, meeting_type_id, starts_at, ends_at)
+          select ${TEAM}, id, 'organizer', organizer_id, tstzrange(starts_at, ends_at), true, meeting_type_id, starts_at, ends_at from made
           returning 1`,
     );
     await rawRows(handle.db, sql`analyze bookings, meeting_participants`);

@@ -30,8 +30,9 @@ describe.each(databaseKinds())('double booking on %s', (kind) => {
               from (select gen_random_uuid() as id) as fresh returning id`,
         );
         ids.push(row!.id);
-        await tx.execute(sql`insert into meeting_participants (team_id, booking_id, role, slack_user_id, blocked, holds_time)
-          values ('T0RACE', ${row!.id}, 'organizer', 'U0ANA', tstzrange(${start}::timestamptz, ${start}::timestamptz + interval '30 minutes'), true)`);
+        await tx.execute(sql`insert into meeting_participants (team_id, booking_id, role, slack_user_id, blocked, holds_time, meeting_type_id, starts_at, ends_at)
+          values ('T0RACE', ${row!.id}, 'organizer', 'U0ANA', tstzrange(${start}::timestamptz, ${start}::timestamptz + interval '30 minutes'), true,
+            ${team.types.m30.id}, ${start}::timestamptz, ${start}::timestamptz + interval '30 minutes')`);
       }
       return ids;
     });
