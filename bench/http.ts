@@ -199,7 +199,7 @@ async function serve(url: string): Promise<void> {
   const { serve: listen } = await import('@hono/node-server');
   const { createApp } = await import('../src/app.js');
   const { loadConfig } = await import('../src/config.js');
-  const handle = await openDatabase({ url, max: 10, migrate: false });
+  const handle = await openDatabase({ url, migrate: false });
   const config = await loadConfig({ ...process.env, DATABASE_URL: url, LINK_SECRET: 'bench-link-secret-bench-link-secret-0123' });
   const app = createApp({ db: handle.db, dbKind: 'postgres', config });
   // Bench-only routes, added here to this process's app: the app itself (and its build) has none.
