@@ -38,9 +38,9 @@ export type BookedInterval = BusyInterval & { bookingId: string; meetingTypeId: 
 /**
  * Busy rows as JSON arrays: [host, booking, meeting type, start, end, blocked from, blocked until],
  * instants in epoch milliseconds, all from the participant rows (which keep their booking's type
- * and time). Each host's time is read by an index scan of its own (`offset 0` keeps the subquery a
- * loop per host): as a join, a cached generic plan built on a young table's statistics scanned the
- * whole team. The window is matched on the ends of the blocked time, not with the range's &&,
+ * and time), each host's in the order they end. Each host's time is read by an index scan of its
+ * own (`offset 0` keeps the subquery a loop per host): as a join, a cached generic plan built on a
+ * young table's statistics scanned the whole team. The window is matched on the ends of the blocked time, not with the range's &&,
  * which row level security keeps out of index conditions (its function is not leakproof).
  */
 const BUSY_JSON = `

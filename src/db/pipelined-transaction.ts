@@ -1,23 +1,27 @@
 import { PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js/session';
 import type { Database } from './client.js';
-
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+import type { Tx } from './tenant.js';
 
 interface PendingQuery extends PromiseLike<unknown[]> {
   execute(): PendingQuery;
   catch(onRejected: (error: unknown) => void): Promise<unknown>;
 }
+/** postgres.js's connection as a query's `onexecute` sees it: `onclose` is called once if it closes. */
+interface Connection {
+  onclose: ((error: unknown) => void) | null;
+}
 interface ReservedSql {
-  unsafe(text: string, params?: unknown[], options?: { prepare?: boolean }): PendingQuery;
+  unsafe(text: string, params?: unknown[], options?: { prepare?: boolean; onexecute?: (connection: Connection) => boolean }): PendingQuery;
   release(): void;
 }
 export interface PostgresJsPool {
   reserve(): Promise<ReservedSql>;
 }
 
-/** What a pipelined transaction knows of itself: whether its COMMIT is already on its way. */
+/** What a pipelined transaction knows of itself: whether its COMMIT is on its way, whether its connection closed. */
 interface TransactionState {
   commit?: PendingQuery;
+  closed: boolean;
 }
 const states = new WeakMap<Tx, TransactionState>();
 
@@ -50,36 +54,46 @@ export function transactionPoolOf(db: Database): PostgresJsPool | undefined {
  */
 export async function pipelinedTransaction<T>(db: Database, pool: PostgresJsPool, work: (tx: Tx) => Promise<T>): Promise<T> {
   const reserved = await pool.reserve();
-  let intact = true;
-  const begun = reserved.unsafe('begin').execute();
-  begun.catch(() => {}); // a failed BEGIN fails every statement after it, which `work` sees
-  const tx = transactionOn(db, reserved);
-  const state: TransactionState = {};
+  // postgres.js would write a statement issued on a connection that has closed to a socket that is
+  // gone, and throw outside any promise: a closed connection is recorded here and refuses them.
+  const state: TransactionState = { closed: false };
+  let connection: Connection | undefined;
+  const onexecute = (c: Connection) => {
+    connection = c;
+    c.onclose = () => (state.closed = true);
+    return true;
+  };
+  reserved.unsafe('begin', [], { onexecute }).execute().catch(() => {}); // a failed BEGIN fails every statement after it
+  const tx = transactionOn(db, reserved, state);
   states.set(tx, state);
+  let intact = true;
+  const end = async (statement: 'commit' | 'rollback') => {
+    if (state.closed) throw connectionClosed();
+    try {
+      return (await (state.commit ?? reserved.unsafe(statement))) as { command?: string };
+    } catch (error) {
+      intact = !brokeConnection(error);
+      throw error;
+    }
+  };
   try {
     let result: T;
     try {
       result = await work(tx);
     } catch (error) {
-      try {
-        await (state.commit ?? reserved.unsafe('rollback'));
-      } catch (ending) {
-        intact = !brokeConnection(ending);
-      }
+      await end('rollback').catch(() => {});
       throw error;
     }
-    let ended: { command?: string };
-    try {
-      ended = (await (state.commit ?? reserved.unsafe('commit'))) as { command?: string };
-    } catch (error) {
-      intact = !brokeConnection(error);
-      throw error;
-    }
-    if (ended.command !== 'COMMIT') throw new Error('The transaction was rolled back: one of its statements failed');
+    if ((await end('commit')).command !== 'COMMIT') throw new Error('The transaction was rolled back: one of its statements failed');
     return result;
   } finally {
-    if (intact) reserved.release();
+    if (connection) connection.onclose = null;
+    if (intact && !state.closed) reserved.release();
   }
+}
+
+function connectionClosed(): Error {
+  return Object.assign(new Error('The connection to the database closed during the transaction (CONNECTION_CLOSED)'), { code: 'CONNECTION_CLOSED' });
 }
 
 /**
@@ -106,18 +120,17 @@ export function commitWith(tx: Tx): void {
   state.commit.catch(() => {}); // awaited by pipelinedTransaction
 }
 
-/** drizzle's transaction object over the reserved connection, refusing statements once COMMIT was sent. */
-function transactionOn(db: Database, reserved: ReservedSql): Tx {
+/** drizzle's transaction object over the reserved connection, refusing statements once COMMIT was sent or the connection closed. */
+function transactionOn(db: Database, reserved: ReservedSql, state: TransactionState): Tx {
   // The session's schema is drizzle's relational configuration (what `tx.query` is built from).
   const internals = db as unknown as { dialect: never; session: { schema: never; options: never } };
-  let tx: Tx;
   const guarded = {
     unsafe(text: string, params?: unknown[], options?: { prepare?: boolean }) {
-      if (states.get(tx)?.commit) throw new Error(`A statement was issued after its transaction committed: ${text.slice(0, 60)}`);
+      if (state.closed) throw connectionClosed();
+      if (state.commit) throw new Error(`A statement was issued after its transaction committed: ${text.slice(0, 60)}`);
       return reserved.unsafe(text, params, options);
     },
   };
   const session = new PostgresJsSession(guarded as never, internals.dialect, internals.session.schema, internals.session.options);
-  tx = new PostgresJsTransaction(internals.dialect, session, internals.session.schema) as unknown as Tx;
-  return tx;
+  return new PostgresJsTransaction(internals.dialect, session, internals.session.schema) as unknown as Tx;
 }

@@ -103,9 +103,14 @@ describe.skipIf(!process.env.DATABASE_URL)('transactions pipelined on postgres',
 
   it('keeps serving after a connection breaks in the middle of a transaction', async () => {
     await clear();
+    // Closed from outside while the transaction waits between statements, as a restart or a
+    // dropped network would: the next statement must fail, not be written to a socket that is gone.
     const broken = withTeam(handle.db, TEAM, async (tx) => {
       await insertName(tx, 'lost with its connection');
-      await runStatement(tx, 'select pg_terminate_backend(pg_backend_pid())', []);
+      const [{ pid }] = await runStatement<{ pid: number }>(tx, 'select pg_backend_pid() as pid', []);
+      await handle.db.execute(sql`select pg_terminate_backend(${pid})`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await runStatement(tx, 'select 1', []);
     });
     await expect(broken).rejects.toThrow();
     // More transactions than the pool has connections, at once and one after another.
