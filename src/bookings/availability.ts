@@ -10,6 +10,7 @@ import {
 import { INSTANT_RANGE_MESSAGE, isInstantInRange } from '../core/input.js';
 import { isUuid } from '../core/ids.js';
 import { availabilitySchedules, meetingTypes } from '../db/schema.js';
+import { commitWith } from '../db/pipelined-transaction.js';
 import { rowFromJson, runStatement, textArray } from '../db/statements.js';
 import type { Tx } from '../db/tenant.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
@@ -122,14 +123,17 @@ export async function loadSlotInputs(
   from: Date,
   to: Date,
   field = 'hostIds',
+  last = false,
 ): Promise<{ type: MeetingType; hosts: HostInput[] }> {
   if (!isUuid(meetingType.id)) throw new NotFoundError('meeting_type', meetingType.id, meetingType.field);
   const unique = [...new Set(hostIds)];
-  const [row] = await runStatement<{ type: Record<string, unknown> | null; people: [string, string, Record<string, unknown> | null][]; busy: BusyJson[] }>(
+  const reading = runStatement<{ type: Record<string, unknown> | null; people: [string, string, Record<string, unknown> | null][]; busy: BusyJson[] }>(
     tx,
     SLOT_INPUTS,
     [textArray(unique), ...busyRange(from, to), meetingType.id, meetingType.activeOnly ?? false],
   );
+  if (last) commitWith(tx);
+  const [row] = await reading;
   if (!row!.type) throw new NotFoundError('meeting_type', meetingType.id, meetingType.field);
   const found = new Map(row!.people.map(([id, timeZone, schedule]) => [id, { timeZone, schedule }]));
   const missing = unique.find((id) => !found.has(id));
@@ -152,6 +156,8 @@ export interface FindSlotsInput {
   now?: Date;
   /** Busy time from the hosts' own calendars, read before the transaction (src/calendars). */
   external?: ReadonlyMap<string, readonly BusyInterval[]>;
+  /** The search is its transaction's only statement: COMMIT goes out with the read (commitWith). */
+  last?: boolean;
 }
 
 /**
@@ -181,7 +187,7 @@ export async function findSlots(tx: Tx, input: FindSlotsInput): Promise<{ meetin
   if (input.to.getTime() - input.from.getTime() > MAX_SLOT_WINDOW_DAYS * DAY_MS) {
     throw new InvalidInputError(`The window may span at most ${MAX_SLOT_WINDOW_DAYS} days`, 'to');
   }
-  const read = await loadSlotInputs(tx, { id: input.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, input.hostIds, input.from, input.to);
+  const read = await loadSlotInputs(tx, { id: input.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, input.hostIds, input.from, input.to, 'hostIds', input.last);
   const meetingType = read.type;
   const hosts = withExternalBusy(read.hosts, input.external, input);
   const query: SlotQuery = { ...slotRulesOf(meetingType), now: input.now ?? new Date(), from: input.from, to: input.to };

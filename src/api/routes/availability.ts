@@ -95,7 +95,7 @@ export function availabilityRoutes(deps: AppDeps) {
     const result = await withTeam(
       deps.db,
       c.var.teamId,
-      (tx) => findSlots(tx, { meetingTypeId: q.meetingTypeId, hostIds: q.hostIds, from, to, mode: q.mode, now, external: calendars.busy }),
+      (tx) => findSlots(tx, { meetingTypeId: q.meetingTypeId, hostIds: q.hostIds, from, to, mode: q.mode, now, external: calendars.busy, last: true }),
       { genericPlans: true },
     );
     return c.json(

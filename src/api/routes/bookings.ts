@@ -125,7 +125,7 @@ async function slotTakenAnswer(
   let nextSlots: ReturnType<typeof presentSlots> = [];
   try {
     const found = await withTeam(deps.db, teamId, (tx) =>
-      findSlots(tx, { meetingTypeId: attempt.meetingTypeId, hostIds: attempt.hostIds, from, to: new Date(from.getTime() + NEXT_SLOTS_WINDOW_MS), mode: 'all', now }),
+      findSlots(tx, { meetingTypeId: attempt.meetingTypeId, hostIds: attempt.hostIds, from, to: new Date(from.getTime() + NEXT_SLOTS_WINDOW_MS), mode: 'all', now, last: true }),
     );
     nextSlots = presentSlots(found.slots.slice(0, NEXT_SLOTS), attempt.timeZone);
   } catch {
