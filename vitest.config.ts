@@ -5,8 +5,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Limits for hangs, not for speed: with two files at a time the longest browser tests take
+    // about 20 s on this machine.
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
     pool: 'forks',
     // Two files at a time even on two cores (vitest's default there is one): most tests wait on
     // Chromium, Postgres or a child process, and the suite takes about 13 minutes instead of 15.
