@@ -9,6 +9,8 @@ export default defineConfig({
     // about 20 s on this machine.
     testTimeout: 60_000,
     hookTimeout: 90_000,
+    // expect.poll waits for what a page or a process does next: up to 10 s rather than 1 s.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     // Two files at a time even on two cores (vitest's default there is one): most tests wait on
     // Chromium, Postgres or a child process, and the suite takes about 13 minutes instead of 15.
