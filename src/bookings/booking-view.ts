@@ -43,7 +43,7 @@ export async function loadBookings(tx: Tx, rows: BookingRow[]): Promise<Booking[
       })
       .from(meetingParticipants)
       .where(inArray(meetingParticipants.bookingId, ids))
-      .orderBy(asc(meetingParticipants.createdAt), asc(meetingParticipants.id)),
+      .orderBy(asc(meetingParticipants.position), asc(meetingParticipants.id)),
     tx.select({ id: meetingTypes.id, name: meetingTypes.name }).from(meetingTypes).where(inArray(meetingTypes.id, typeIds)),
   ]);
   const typeNames = new Map(types.map((t) => [t.id, t.name]));

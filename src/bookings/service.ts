@@ -559,7 +559,7 @@ async function insertBooking(tx: Tx, teamId: string, progress: WriteProgress, b:
   const participants = [
     ...b.hostIds.map((hostId) => ({ role: hostId === b.organizerId ? 'organizer' : 'host', slackUserId: hostId, blocked, holdsTime: true })),
     ...b.guests.map((g) => ({ role: 'guest', guestName: g.name, guestEmail: g.email ?? null, guestTimeZone: g.timeZone ?? null, guestId: g.guestId ?? crypto.randomUUID() })),
-  ];
+  ].map((p, position) => ({ ...p, position }));
   // One statement: the booking, its idempotency key (before the participants: a twin with the
   // same key that got past its own check waits on it for this transaction and then replays it),
   // the participants, and the event.
@@ -620,10 +620,10 @@ const INSERT_BOOKING = `
     returning 1),
   participants as (
     insert into meeting_participants (team_id, booking_id, role, slack_user_id, guest_name, guest_email, guest_time_zone, guest_id, blocked, holds_time,
-      meeting_type_id, starts_at, ends_at)
+      meeting_type_id, starts_at, ends_at, position)
     select $2, $1::uuid, p.role::participant_role, p."slackUserId", p."guestName", p."guestEmail", p."guestTimeZone", p."guestId"::uuid, p.blocked::tstzrange, coalesce(p."holdsTime", false),
-      $5::uuid, $9::timestamptz, $10::timestamptz
-    from json_to_recordset($24::json) as p(role text, "slackUserId" text, "guestName" text, "guestEmail" text, "guestTimeZone" text, "guestId" text, blocked text, "holdsTime" boolean)
+      $5::uuid, $9::timestamptz, $10::timestamptz, p.position
+    from json_to_recordset($24::json) as p(role text, "slackUserId" text, "guestName" text, "guestEmail" text, "guestTimeZone" text, "guestId" text, blocked text, "holdsTime" boolean, position smallint)
     returning *),
   event as (
     insert into booking_events (team_id, meeting_id, booking_id, kind, payload)
@@ -632,7 +632,7 @@ const INSERT_BOOKING = `
   select
     (select count(*) from idempotency_key) as keys,
     (select to_json(booking) from booking) as row,
-    (select coalesce(json_agg(to_json(participants)), '[]') from participants) as participants`;
+    (select coalesce(json_agg(to_json(participants) order by participants.position), '[]') from participants) as participants`;
 
 /** Busy time far enough ahead to suggest the next free slots from the same read. */
 function busyWindow(start: Date, now: Date): [Date, Date] {

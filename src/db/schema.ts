@@ -10,6 +10,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -259,6 +260,8 @@ export const meetingParticipants = pgTable(
     meetingTypeId: uuid('meeting_type_id').notNull(),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    /** Where the participant stands in the booking as given: organizer, hosts, then guests in the order they were named. */
+    position: smallint('position').notNull().default(0),
     holdsTime: boolean('holds_time').notNull().default(false),
     createdAt: createdAt(),
   },

@@ -308,4 +308,21 @@ describe.each(databaseKinds())('bookings API on %s', (kind) => {
     expect(bad.status).toBe(400);
     expect(expectErrorShape(bad)).toMatchObject({ code: 'invalid_input', field: 'id' });
   });
+
+  it('lists the people in the order they were given, whenever the booking is read and through a move', async () => {
+    const guests = ['Zoe', 'Abe', 'Mia', 'Bo', 'Lin', 'Eve'].map((name) => ({ name, email: `${name.toLowerCase()}@example.org` }));
+    const given = [['organizer', 'U0ANA'], ['host', 'U0CAL'], ...guests.map((g) => ['guest', g.name])];
+    const who = (b: any) => b.participants.map((p: any) => [p.role, p.personId ?? p.guestName]);
+    const created = await book({ start: '2027-03-16T10:00:00Z', hostIds: ['U0CAL'], guests });
+    expect(created.status).toBe(201);
+    const id = created.body.booking.id;
+    expect(who(created.body.booking)).toEqual(given);
+    expect(who((await call(h.app, 'GET', `/api/meetings/bookings/${id}`, { key })).body.booking)).toEqual(given);
+    const listed = await call(h.app, 'GET', '/api/meetings/bookings?personId=U0CAL&from=2027-03-16T00:00:00Z&to=2027-03-17T00:00:00Z', { key });
+    expect(listed.body.bookings.map(who)).toEqual([given]);
+    const moved = await call(h.app, 'POST', `/api/meetings/bookings/${id}/reschedule`, { key, body: { start: '2027-03-16T10:30:00Z' } });
+    expect(moved.status).toBe(200);
+    expect(who(moved.body.booking)).toEqual(given);
+    expect(who((await call(h.app, 'GET', `/api/meetings/bookings/${moved.body.booking.id}`, { key })).body.booking)).toEqual(given);
+  });
 });

@@ -59,4 +59,37 @@ describe('migrations over existing data', () => {
       await handle.close();
     }
   });
+
+  it('0012 numbers the people of each booking: organizer, hosts, then guests, each number once', async () => {
+    const before = await migrationsUpTo('0011_busy_time_from_participants');
+    dirs.push(before);
+    const handle = await openDatabase({ dataDir: 'memory://', migrate: false });
+    try {
+      await migrate(handle.db as never, { migrationsFolder: before });
+      // Two bookings whose rows were written guests first, as nothing kept their order then.
+      await rawRows(
+        handle.db,
+        sql`with team as (insert into teams (id, name) values ('T0ORDER', 'Order') returning id),
+                 type as (insert into meeting_types (team_id, name, duration_minutes, slot_interval_minutes) select id, 'Half', 30, 30 from team returning id),
+                 made as (insert into bookings (id, meeting_id, team_id, meeting_type_id, organizer_id, title, starts_at, ends_at, source)
+                          select fresh.id, fresh.id, 'T0ORDER', type.id, 'U0ANA', 'kept', at, at + interval '30 minutes', 'api'
+                          from type, lateral (select gen_random_uuid() as id, '2027-02-01T10:00:00Z'::timestamptz + make_interval(hours => n) as at from generate_series(0, 1) as n) as fresh
+                          returning id, meeting_type_id, starts_at, ends_at)
+            insert into meeting_participants (team_id, booking_id, role, slack_user_id, guest_name, guest_id, meeting_type_id, starts_at, ends_at)
+            select 'T0ORDER', made.id, p.role::participant_role, p.host, p.guest, case when p.guest is null then null else gen_random_uuid() end, made.meeting_type_id, made.starts_at, made.ends_at
+            from made, (values ('guest', null, 'Gia'), ('guest', null, 'Hal'), ('host', 'U0BEN', null), ('organizer', 'U0ANA', null)) as p(role, host, guest)
+            returning 1`,
+      );
+      await migrate(handle.db as never, { migrationsFolder });
+      const rows = await rawRows<{ booking_id: string; role: string; position: number }>(handle.db, sql`select booking_id, role, position from meeting_participants order by booking_id, position`);
+      expect(rows).toHaveLength(8);
+      for (const booking of new Set(rows.map((r) => r.booking_id))) {
+        const people = rows.filter((r) => r.booking_id === booking);
+        expect(people.map((r) => Number(r.position))).toEqual([0, 1, 2, 3]);
+        expect(people.map((r) => r.role)).toEqual(['organizer', 'host', 'guest', 'guest']);
+      }
+    } finally {
+      await handle.close();
+    }
+  });
 });
