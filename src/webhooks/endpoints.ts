@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../bookings/errors.js';
 import { parseInput } from '../bookings/validate.js';
+import { refusedWebhookAddress } from './address-policy.js';
 import { httpUrlSchema, personIdSchema } from '../core/bookings/schemas.js';
 import { text } from '../core/input.js';
 import { isUuid } from '../core/ids.js';
@@ -47,9 +48,15 @@ export const eventTypesSchema = z
 
 export const descriptionSchema = text().trim().max(200, 'must be at most 200 characters');
 
+/** Where a webhook may be sent: an http(s) URL that does not point at an address refused by refusedWebhookAddress. */
+const webhookUrlSchema = httpUrlSchema.superRefine((url, ctx) => {
+  const refused = refusedWebhookAddress(url);
+  if (refused) ctx.addIssue({ code: 'custom', message: `must not point at ${refused}` });
+});
+
 export const createEndpointSchema = z
   .object({
-    url: httpUrlSchema,
+    url: webhookUrlSchema,
     description: descriptionSchema.optional(),
     eventTypes: eventTypesSchema.default([...EVENT_KINDS]),
     notifySlackUserId: personIdSchema.nullish(),
@@ -59,7 +66,7 @@ export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
 
 export const updateEndpointSchema = z
   .object({
-    url: httpUrlSchema.optional(),
+    url: webhookUrlSchema.optional(),
     description: descriptionSchema.nullish(),
     eventTypes: eventTypesSchema.optional(),
     enabled: z.boolean().optional(),

@@ -8,6 +8,7 @@ import { WEBHOOKS_CHANNEL, notify, type WebhookAttemptView, type WebhookDelivery
 import { giveUpPending, toEndpoint, type WebhookEndpoint } from './endpoints.js';
 import { testPayload } from './payload.js';
 import { signWebhook } from './signing.js';
+import { refusedWebhookAddress } from './address-policy.js';
 
 /**
  * Sends webhook deliveries: claims due ones across teams (FOR UPDATE SKIP LOCKED, with a lease and
@@ -298,6 +299,9 @@ export async function postWebhook(claim: Pick<Claimed, 'url' | 'secret' | 'messa
   const startedAt = new Date();
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  // An endpoint saved before the address rules existed is refused here, as a failed attempt.
+  const refused = refusedWebhookAddress(claim.url);
+  if (refused) return { statusCode: null, responseSnippet: null, error: `Not sent: the URL points at ${refused}`, durationMs: 0, succeeded: false, startedAt };
   try {
     const response = await fetch(claim.url, {
       method: 'POST',
