@@ -122,8 +122,7 @@ export async function loadSlotInputs(
   hostIds: readonly string[],
   from: Date,
   to: Date,
-  field = 'hostIds',
-  last = false,
+  { field = 'hostIds', last = false }: { field?: string; last?: boolean } = {},
 ): Promise<{ type: MeetingType; hosts: HostInput[] }> {
   if (!isUuid(meetingType.id)) throw new NotFoundError('meeting_type', meetingType.id, meetingType.field);
   const unique = [...new Set(hostIds)];
@@ -187,7 +186,7 @@ export async function findSlots(tx: Tx, input: FindSlotsInput): Promise<{ meetin
   if (input.to.getTime() - input.from.getTime() > MAX_SLOT_WINDOW_DAYS * DAY_MS) {
     throw new InvalidInputError(`The window may span at most ${MAX_SLOT_WINDOW_DAYS} days`, 'to');
   }
-  const read = await loadSlotInputs(tx, { id: input.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, input.hostIds, input.from, input.to, 'hostIds', input.last);
+  const read = await loadSlotInputs(tx, { id: input.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, input.hostIds, input.from, input.to, { last: input.last });
   const meetingType = read.type;
   const hosts = withExternalBusy(read.hosts, input.external, input);
   const query: SlotQuery = { ...slotRulesOf(meetingType), now: input.now ?? new Date(), from: input.from, to: input.to };

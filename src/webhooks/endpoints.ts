@@ -2,7 +2,6 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../bookings/errors.js';
 import { parseInput } from '../bookings/validate.js';
-import { refusedWebhookAddress } from './address-policy.js';
 import { httpUrlSchema, personIdSchema } from '../core/bookings/schemas.js';
 import { text } from '../core/input.js';
 import { isUuid } from '../core/ids.js';
@@ -10,6 +9,7 @@ import type { Database } from '../db/client.js';
 import { webhookDeliveries, webhookEndpoints } from '../db/schema.js';
 import { withTeam } from '../db/tenant.js';
 import { EVENT_KINDS, type BookingEventKind } from '../events/outbox.js';
+import { refusedWebhookAddress } from './address-policy.js';
 import { newWebhookSecret } from './signing.js';
 
 /** A team's webhook endpoints: where they are, what they receive, who made them, whether they are on. */

@@ -220,9 +220,9 @@ export async function expectLiveVideo(page: Page, selector: string): Promise<voi
       }
       return { spread: max - min, checksum: sum, time: video.currentTime };
     }, selector);
-  // Under load the first frames drawn can still be blank: wait (within the page's timeout) for a picture.
-  let first = await sample();
-  await expect.poll(async () => (first = await sample()).spread, { timeout: 10_000, interval: 100 }).toBeGreaterThan(20);
+  // Under load the first frames drawn can still be blank: wait for a picture (expect.poll's 10 s).
+  let first!: Awaited<ReturnType<typeof sample>>;
+  await expect.poll(async () => (first = await sample()).spread, { interval: 100 }).toBeGreaterThan(20);
   await page.waitForFunction(({ sel, t }) => document.querySelector<HTMLVideoElement>(sel)!.currentTime > t + 0.2, { sel: selector, t: first.time });
   const second = await sample();
   expect(second.checksum).not.toBe(first.checksum);
