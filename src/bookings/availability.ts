@@ -122,7 +122,7 @@ export async function loadSlotInputs(
   hostIds: readonly string[],
   from: Date,
   to: Date,
-  { field = 'hostIds', last = false }: { field?: string; last?: boolean } = {},
+  { field = 'hostIds', last = false }: { field?: string | ((personId: string) => string); last?: boolean } = {},
 ): Promise<{ type: MeetingType; hosts: HostInput[] }> {
   if (!isUuid(meetingType.id)) throw new NotFoundError('meeting_type', meetingType.id, meetingType.field);
   const unique = [...new Set(hostIds)];
@@ -136,7 +136,7 @@ export async function loadSlotInputs(
   if (!row!.type) throw new NotFoundError('meeting_type', meetingType.id, meetingType.field);
   const found = new Map(row!.people.map(([id, timeZone, schedule]) => [id, { timeZone, schedule }]));
   const missing = unique.find((id) => !found.has(id));
-  if (missing) throw new NotFoundError('person', missing, field);
+  if (missing) throw new NotFoundError('person', missing, typeof field === 'function' ? field(missing) : field);
   const busy = busyByHost(unique, row!.busy);
   const hosts = unique.map((id) => {
     const { timeZone, schedule } = found.get(id)!;

@@ -22,11 +22,13 @@ import { DatabaseBusyError, isTransient } from '../db/errors.js';
 import { commitWith } from '../db/pipelined-transaction.js';
 import { rowFromJson, runStatement } from '../db/statements.js';
 import { lockKeys, tryLockKeys, withTeam, type Tx } from '../db/tenant.js';
+import { WriteBatches } from '../db/write-batches.js';
 import { announceOnCommit, recordEvent, type NewBookingEvent } from '../events/outbox.js';
 import { loadBusy, loadHostInputs, loadSlotInputs, slotRulesOf, withExternalBusy } from './availability.js';
 import { loadBooking, loadBookings, toBooking, type Booking, type BookingRow } from './booking-view.js';
 import {
   BookingCancelledError,
+  BookingError,
   IdempotencyMismatchError,
   InvalidInputError,
   NotFoundError,
@@ -106,14 +108,16 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
   const progress: WriteProgress = { stage: 'read' };
   const external = await externalBusyFor(clock, teamId, hostIds, busyWindow(data.start, now));
   try {
-    return await inWriteTransaction(db, teamId, async (tx) => {
+    return await bookingWrites.run(db, teamId, hostIds.map((id) => hostLockKey(teamId, id)), async (tx) => {
       progress.stage = 'read';
       // Sent together, in this order (one round trip on postgres.js): the hosts' locks if they are
       // free at once, the key's earlier use, then the type and the hosts' hours and busy time, read
       // under the locks when they were taken. Only a contended host costs a second read.
       const locked = tryLockKeys(tx, hostIds.map((id) => hostLockKey(teamId, id)));
       const earlier = data.idempotencyKey ? idempotencyKeyUse(tx, data.idempotencyKey) : undefined;
-      const read = loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, hostIds, ...busyWindow(data.start, now));
+      const read = loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, hostIds, ...busyWindow(data.start, now), {
+        field: (id) => (id === data.organizerId ? 'organizerId' : 'hostIds'),
+      });
       // Each is awaited below, the key's first (a replay is answered even if the type has gone
       // since); should one fail, the others fail with it and are not left unhandled meanwhile.
       for (const sent of [locked, earlier, read]) sent?.catch(() => {});
@@ -677,6 +681,16 @@ async function inWriteTransaction<T>(db: Database, teamId: string, work: (tx: Tx
     }
   }
 }
+
+/**
+ * New bookings of a team made at the same moment share a transaction (see WriteBatches): under
+ * load a booking costs its own statements, not a transaction and a flush of the log each.
+ */
+const bookingWrites = new WriteBatches({
+  transaction: (db, teamId, work) => withTeam(db, teamId, work, WRITE_LIMITS),
+  alone: inWriteTransaction,
+  isAnswer: (error) => error instanceof BookingError,
+});
 
 /**
  * A write that kept hitting transient errors: still waiting on a conflicting insert means another

@@ -22,6 +22,8 @@ export interface PostgresJsPool {
 interface TransactionState {
   commit?: PendingQuery;
   closed: boolean;
+  /** Shared by several writes (see WriteBatches): it commits when its work returns, not at commitWith. */
+  held?: boolean;
 }
 const states = new WeakMap<Tx, TransactionState>();
 
@@ -114,10 +116,16 @@ function brokeConnection(error: unknown): boolean {
  */
 export function commitWith(tx: Tx): void {
   const state = states.get(tx);
-  if (!state || state.commit) return;
+  if (!state || state.commit || state.held) return;
   const client = (tx as unknown as { session: { client: ReservedSql } }).session.client;
   state.commit = client.unsafe('commit').execute();
   state.commit.catch(() => {}); // awaited by pipelinedTransaction
+}
+
+/** From now on commitWith(tx) does nothing: `tx` commits when its work returns, whoever called commitWith. */
+export function holdCommit(tx: Tx): void {
+  const state = states.get(tx);
+  if (state) state.held = true;
 }
 
 /** drizzle's transaction object over the reserved connection, refusing statements once COMMIT was sent or the connection closed. */

@@ -109,6 +109,9 @@ describe.each(databaseKinds())('bookings API on %s', (kind) => {
     const stranger = await book({ start: '2027-03-01T16:00:00Z', hostIds: ['U0NOBODY'] });
     expect(stranger.status).toBe(404);
     expect(expectErrorShape(stranger)).toMatchObject({ code: 'not_found', field: 'hostIds' });
+    const ghostOrganizer = await book({ start: '2027-03-01T16:00:00Z', organizerId: 'U0GHOST' });
+    expect(ghostOrganizer.status).toBe(404);
+    expect(expectErrorShape(ghostOrganizer)).toMatchObject({ code: 'not_found', message: 'Person U0GHOST was not found', field: 'organizerId' });
     const noType = await book({ start: '2027-03-01T16:00:00Z', meetingTypeId: '00000000-0000-4000-8000-000000000000' });
     expect(noType.status).toBe(404);
     expect(expectErrorShape(noType)).toMatchObject({ code: 'not_found', field: 'meetingTypeId' });
