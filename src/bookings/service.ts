@@ -312,6 +312,10 @@ export async function rescheduleBooking(
         if (replay) return { booking: replay, previous: (await loadBooking(tx, locked.id))!, replayed: true };
       }
       if (locked.status !== 'confirmed') throw new BookingCancelledError(locked.id);
+      // Not a move: it would only cancel the meeting, book it again and tell everyone it moved.
+      if (locked.startsAt.getTime() === data.start.getTime()) {
+        throw new InvalidInputError(`The meeting already starts at ${data.start.toISOString()}: pick another time to move it to`, 'start');
+      }
       const previous = (await loadBooking(tx, locked.id))!;
       hostIds = previous.participants.filter((p) => p.role !== 'guest').map((p) => p.slackUserId!);
       meetingTypeId = locked.meetingTypeId;

@@ -255,6 +255,16 @@ describe.each(databaseKinds())('bookings API on %s', (kind) => {
     expect(expectErrorShape(badStart)).toMatchObject({ code: 'invalid_input', field: 'start' });
     const past = await call(h.app, 'POST', `/api/meetings/bookings/${moved.body.booking.id}/reschedule`, { key, body: { start: '2027-02-01T10:00:00Z' } });
     expect(past.status).toBe(422);
+
+    // Moving it to the time it already has changes nothing and says so.
+    const before = await countBookings();
+    const sameTime = await call(h.app, 'POST', `/api/meetings/bookings/${moved.body.booking.id}/reschedule`, { key, body: { start: '2027-03-05T16:30:00+05:30' } });
+    expect(sameTime.status).toBe(400);
+    expect(expectErrorShape(sameTime)).toMatchObject({ code: 'invalid_input', field: 'start' });
+    expect(sameTime.body.error.message).toContain('already starts at 2027-03-05T11:00:00.000Z');
+    expect(await countBookings()).toBe(before);
+    const still = await call(h.app, 'GET', `/api/meetings/bookings/${moved.body.booking.id}`, { key });
+    expect(still.body.booking).toMatchObject({ status: 'confirmed', startUtc: '2027-03-05T11:00:00.000Z', rescheduledToId: null });
   });
 
   it('makes a reschedule retry with the same Idempotency-Key safe', async () => {
