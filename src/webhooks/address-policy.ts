@@ -4,9 +4,10 @@
  * reach this machine), multicast and broadcast. Loopback and private networks stay allowed: a
  * self-hosted ticket system on the same machine or network is a real receiver.
  *
- * Only addresses written in the URL are judged (in any form WHATWG URL parsing accepts, such as
- * http://2852039166/ or http://[::ffff:169.254.169.254]/, which it turns into the canonical one);
- * names are not resolved.
+ * Addresses written in the URL are judged as they are saved (in any form WHATWG URL parsing
+ * accepts, such as http://2852039166/ or http://[::ffff:169.254.169.254]/, which it turns into the
+ * canonical one); a name is judged by what it resolves to, each time a webhook is sent
+ * (refusedResolvedAddress).
  */
 export function refusedWebhookAddress(url: string): string | undefined {
   let hostname: string;
@@ -19,6 +20,16 @@ export function refusedWebhookAddress(url: string): string | undefined {
   if (hostname.startsWith('[')) return refusedIpv6(hostname.slice(1, -1));
   const v4 = ipv4(hostname);
   return v4 ? refusedIpv4(v4) : undefined;
+}
+
+/** Why an address a name resolved to (as node:dns writes it) is refused, if it is. */
+export function refusedResolvedAddress(address: string): string | undefined {
+  const v4 = ipv4(address);
+  if (v4) return refusedIpv4(v4);
+  // "::ffff:169.254.169.254": the IPv4 part as the last two groups; "fe80::1%eth0": without its zone.
+  const mixed = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  const text = mixed ? `${mixed[1]}${((Number(mixed[2]) << 8) | Number(mixed[3])).toString(16)}:${((Number(mixed[4]) << 8) | Number(mixed[5])).toString(16)}` : address;
+  return refusedIpv6(text.toLowerCase().replace(/%.*$/, ''));
 }
 
 function ipv4(text: string): number[] | undefined {

@@ -8,7 +8,8 @@ import { WEBHOOKS_CHANNEL, notify, type WebhookAttemptView, type WebhookDelivery
 import { giveUpPending, toEndpoint, type WebhookEndpoint } from './endpoints.js';
 import { testPayload } from './payload.js';
 import { signWebhook } from './signing.js';
-import { refusedWebhookAddress } from './address-policy.js';
+import { getRuntimeKey } from 'hono/adapter';
+import { refusedResolvedAddress, refusedWebhookAddress } from './address-policy.js';
 
 /**
  * Sends webhook deliveries: claims due ones across teams (FOR UPDATE SKIP LOCKED, with a lease and
@@ -36,6 +37,8 @@ export interface WebhookSenderOptions extends WorkLoopOptions {
   batchSize?: number;
   /** A claimed delivery not settled in this time may be taken over (longer than timeoutMs). */
   leaseMs?: number;
+  /** How host names are resolved before sending, to refuse those that lead to a refused address (default: node:dns). */
+  resolveHost?: HostResolver;
   /** Told once when an endpoint is disabled for failing (the Slack notice). */
   onDisabled?: (endpoint: WebhookEndpoint) => Promise<void>;
 }
@@ -192,7 +195,7 @@ export class WebhookSender extends WorkLoop {
   }
 
   private async send(claim: Claimed, trigger: WebhookAttemptView['trigger']): Promise<AttemptOutcome> {
-    const outcome = await postWebhook(claim, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const outcome = await postWebhook(claim, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.options.resolveHost ?? resolveHost);
     let disabled: WebhookEndpoint | undefined;
     try {
       disabled = await withTeam(this.db, claim.teamId, (tx) => this.settle(tx, claim, trigger, outcome), SENDER_LIMITS);
@@ -293,15 +296,34 @@ export class WebhookSender extends WorkLoop {
   }
 }
 
+/** A host name's addresses, every family. */
+export type HostResolver = (hostname: string) => Promise<string[]>;
+
+/** node:dns's lookup on Node; on Workers there is none (and Cloudflare's network reaches no link-local address). */
+export const resolveHost: HostResolver | undefined =
+  getRuntimeKey() === 'node'
+    ? async (hostname) => {
+        const { lookup } = await import('node:dns/promises');
+        return (await lookup(hostname, { all: true, verbatim: true })).map((found) => found.address);
+      }
+    : undefined;
+
 /** One signed POST; never throws: what happened is the outcome. */
-export async function postWebhook(claim: Pick<Claimed, 'url' | 'secret' | 'messageId' | 'payload'>, timeoutMs: number): Promise<AttemptOutcome> {
+export async function postWebhook(
+  claim: Pick<Claimed, 'url' | 'secret' | 'messageId' | 'payload'>,
+  timeoutMs: number,
+  resolve: HostResolver | undefined = resolveHost,
+): Promise<AttemptOutcome> {
   const body = JSON.stringify(claim.payload);
   const startedAt = new Date();
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  // An endpoint saved before the address rules existed is refused here, as a failed attempt.
+  // An endpoint saved before the address rules existed is refused here, as a failed attempt; so is
+  // a name that resolves to such an address.
   const refused = refusedWebhookAddress(claim.url);
   if (refused) return { statusCode: null, responseSnippet: null, error: `Not sent: the URL points at ${refused}`, durationMs: 0, succeeded: false, startedAt };
+  const refusedName = await refusedByName(claim.url, resolve);
+  if (refusedName) return { statusCode: null, responseSnippet: null, error: `Not sent: ${refusedName}`, durationMs: elapsed(), succeeded: false, startedAt };
   try {
     const response = await fetch(claim.url, {
       method: 'POST',
@@ -353,6 +375,23 @@ async function readSnippet(response: Response): Promise<string | null> {
   }
   // Postgres text cannot hold NUL.
   return new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/\u0000/g, '') || null;
+}
+
+/** Why the URL's host name is refused: an address it resolves to is. An address in the URL was judged already. */
+async function refusedByName(url: string, resolve: HostResolver | undefined): Promise<string | undefined> {
+  const { hostname } = new URL(url);
+  if (!resolve || hostname.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(hostname)) return undefined;
+  let addresses: string[];
+  try {
+    addresses = await resolve(hostname);
+  } catch {
+    return undefined; // a name that does not resolve: fetch reports it in its own words
+  }
+  for (const address of addresses) {
+    const reason = refusedResolvedAddress(address);
+    if (reason) return `${hostname} resolves to ${address}, ${reason}`;
+  }
+  return undefined;
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {
