@@ -224,6 +224,9 @@ export function publicPages(deps: AppDeps): Hono {
     if (!start) return publicError(c, 400, 'invalid_input', 'Pick a time from the calendar.', 'start');
     if (booking.status !== 'confirmed') return publicError(c, 410, 'cancelled', 'This meeting was cancelled, so it cannot be moved.');
     const idempotencyKey = `manage:${claims.meetingId}:${body.idempotencyKey}`;
+    const confirmation = () => c.json({ confirmationUrl: `/book/manage/${c.req.param('token')}?moved=1&tz=${encodeURIComponent(body.timeZone)}` }, 200);
+    // Already at that time (a form sent again after the move, with a fresh key): nothing to move.
+    if (booking.startsAt.getTime() === start.getTime()) return confirmation();
     try {
       await rescheduleBooking(deps.db, claims.teamId, { bookingId: booking.id, start, actorId: guestActor(guest), idempotencyKey }, { now: now(), calendars: calendarsOf(deps) });
     } catch (error) {
@@ -231,7 +234,7 @@ export function publicPages(deps: AppDeps): Hono {
       const current = error instanceof IdempotencyMismatchError ? await getCurrentBooking(deps.db, claims.teamId, claims.meetingId) : undefined;
       if (!(current && current.startsAt.getTime() === start.getTime() && current.status === 'confirmed')) return bookingFailure(c, error);
     }
-    return c.json({ confirmationUrl: `/book/manage/${c.req.param('token')}?moved=1&tz=${encodeURIComponent(body.timeZone)}` }, 200);
+    return confirmation();
   });
 
   pages.post('/manage/:token/cancel', writes, async (c) => {

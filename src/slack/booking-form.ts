@@ -151,13 +151,16 @@ export async function slotsOnDay(
 
 /**
  * Times everyone is free. When a meeting is being moved, its own time counts as free (the move
- * releases it in the same transaction), so it can shift by less than its length.
+ * releases it in the same transaction), so it can shift by less than its length; the time it
+ * already has is not offered, as moving there would change nothing.
  */
 async function freeSlots(tx: Tx, type: MeetingType, hostIds: string[], from: Date, to: Date, now: Date, excludeBookingId?: string, external?: External): Promise<Slot[]> {
   if (!excludeBookingId) return (await findSlots(tx, { meetingTypeId: type.id, hostIds, from, to, now, mode: 'all', external })).slots;
   const hosts = await loadHostInputs(tx, hostIds, from, to);
+  const own = hosts.flatMap((h) => h.busy as BookedInterval[]).find((b) => b.bookingId === excludeBookingId);
   const others = hosts.map((h) => ({ ...h, busy: (h.busy as BookedInterval[]).filter((b) => b.bookingId !== excludeBookingId) }));
-  return computeSlotsAllFree(withExternalBusy(others, external, { from, to }), { ...slotRulesOf(type), now, from, to });
+  const slots = computeSlotsAllFree(withExternalBusy(others, external, { from, to }), { ...slotRulesOf(type), now, from, to });
+  return own ? slots.filter((slot) => slot.start.getTime() !== own.start.getTime()) : slots;
 }
 
 /**

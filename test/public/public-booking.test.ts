@@ -197,6 +197,11 @@ describe.each(databaseKinds())('public booking pages on %s', (kind) => {
     const dana = afterMove!.participants.find((p) => p.role === 'guest')!;
     expect((await getBooking(h.handle.db, T, moved.booking.id)).cancelledBy).toBe(`guest:${dana.guestId}`);
     expect((await request(app, 'GET', move.body.confirmationUrl)).text).toContain('Your meeting was moved');
+    // The same move sent again with a fresh key (a reloaded form): it is already there, nothing moves again.
+    const again = await request(app, 'POST', `${path}/reschedule`, { json: { start: '2027-03-05T14:00:00Z', timeZone: 'Europe/London', idempotencyKey: crypto.randomUUID() } });
+    expect(again.status).toBe(200);
+    expect(again.body.confirmationUrl).toBe(`${path}?moved=1&tz=Europe%2FLondon`);
+    expect((await getCurrentBooking(h.handle.db, T, first!.meetingId))!.id).toBe(afterMove!.id);
 
     const cancel = await request(app, 'POST', `${path}/cancel`, { form: { reason: 'Found the answer in the docs' } });
     expect(cancel.status).toBe(303);

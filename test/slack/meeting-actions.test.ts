@@ -187,8 +187,14 @@ describe.each(databaseKinds())('the meeting message on %s', (kind) => {
       actions: [{ type: 'datepicker', action_id: 'booking_day', block_id: 'day', selected_date: '2027-03-10' }],
     });
     const sameDay = (await slack.waitFor('views.update')).body.view;
-    // 14:00–17:00 UTC is everyone's common time; an hour's meeting can start 14:00 to 16:00, its current 14:00 included.
-    expect(slotOptions(sameDay).map((o) => o.value.slice(11, 16))).toEqual(['14:00', '14:30', '15:00', '15:30', '16:00']);
+    // 14:00–17:00 UTC is everyone's common time; an hour's meeting can start 14:30 to 16:00 (its own
+    // time counts as free), but not at 14:00, where it already is.
+    expect(slotOptions(sameDay).map((o) => o.value.slice(11, 16))).toEqual(['14:30', '15:00', '15:30', '16:00']);
+    // Sent anyway (an old modal, say), the current time is refused on the slot's field and nothing moves.
+    const current = { text: { type: 'plain_text', text: '14:00' }, value: '2027-03-10T14:00:00.000Z' };
+    const refused = await sendInteraction(t.app, { type: 'view_submission', team: { id: TEAM }, user: userOf(TEAM, 'U0ANA'), view: viewPayload(sameDay, form.body.view_id, 'h', { 'slot-*': { selected_option: current } }) });
+    expect(Object.values((await refused.json()).errors).join(' ')).toContain('already starts at 2027-03-10T14:00:00.000Z');
+    expect((await getBooking(t.handle.db, TEAM, booking.id)).status).toBe('confirmed');
     const halfHourLater = slotOptions(sameDay).find((o) => o.value === '2027-03-10T14:30:00.000Z');
     slack.clearCalls();
     const response = await sendInteraction(t.app, { type: 'view_submission', team: { id: TEAM }, user: userOf(TEAM, 'U0ANA'), view: viewPayload(sameDay, form.body.view_id, 'h', { 'slot-*': { selected_option: halfHourLater } }) });
