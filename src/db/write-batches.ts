@@ -14,6 +14,7 @@ export interface WriteBatchOptions {
   isAnswer(error: unknown): boolean;
   /** Batches of one team running at once; more arrivals wait and go together in the next. */
   concurrency?: number;
+  /** Writes in one transaction at most. */
   maxBatch?: number;
 }
 
@@ -35,9 +36,9 @@ interface TeamQueue {
 /**
  * Group commit for one kind of write. While a team has `concurrency` transactions of it running
  * (and none of them has stalled), further writes wait, and those whose keys (the people they lock)
- * are disjoint then share one transaction: one BEGIN, one COMMIT and one flush of the log for all of them, their statements
- * pipelined on one connection. A write that arrives when the team has room runs at once, alone, so
- * a quiet team waits for nothing.
+ * are disjoint then share one transaction: one BEGIN, one COMMIT and one flush of the log for all
+ * of them, their statements pipelined on one connection. A write that arrives when the team has
+ * room runs at once, alone, so a quiet team waits for nothing.
  *
  * Each write's work runs exactly as it would alone (it takes its own locks and reads under them),
  * so a batch commits only what each would have committed by itself. Should any statement fail,
@@ -111,16 +112,18 @@ export class WriteBatches {
   private async runBatch(db: Database, teamId: string, batch: Waiting[]): Promise<void> {
     if (batch.length === 1) return this.runAlone(db, teamId, batch[0]!);
     let outcomes: PromiseSettledResult<unknown>[] = [];
+    let began = false;
     try {
       await this.options.transaction(db, teamId, async (tx) => {
+        began = true;
         holdCommit(tx);
         outcomes = await Promise.allSettled(batch.map((write) => write.work(tx)));
         const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !this.options.isAnswer(o.reason));
         if (failed) throw failed.reason;
       });
     } catch (error) {
-      // Refused at the admission gate: each alone would only be refused again.
-      if (error instanceof DatabaseBusyError) return batch.forEach((write) => write.reject(error));
+      // Refused at the admission gate before it began: each alone would only be refused again.
+      if (error instanceof DatabaseBusyError && !began) return batch.forEach((write) => write.reject(error));
       await Promise.all(batch.map((write) => this.runAlone(db, teamId, write)));
       return;
     }
