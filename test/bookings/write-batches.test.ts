@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { createMeetingType } from '../../src/bookings/index.js';
+import { hostLockKey } from '../../src/bookings/service.js';
 import { withTeam } from '../../src/db/tenant.js';
 import { call, openApiHarness, type ApiHarness } from '../api/support.js';
-import { databaseKinds } from '../support/databases.js';
+import { databaseKinds, urlOf } from '../support/databases.js';
 import { rawRows } from '../support/sql.js';
 
 // Friday 26 February 2027; everyone below works around the clock, every day (UTC).
@@ -90,6 +92,37 @@ describe.each(databaseKinds())('simultaneous bookings share transactions on %s',
     const stored = await storedAt(start);
     expect(stored).toHaveLength(3);
     expect(stored.map((r) => r.organizer)).toEqual(expect.arrayContaining([PEOPLE[3], PEOPLE[5]]));
+  });
+
+  it.runIf(kind === 'postgres')('keeps booking other people while bookings wait on a lock held elsewhere', async () => {
+    // Another writer holds two people's locks: their bookings wait, taking both of the team's places.
+    const outsider = postgres(urlOf(h.handle)!, { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const holder = outsider.begin(async (tx) => {
+      for (const id of PEOPLE.slice(0, 2)) await tx`select pg_advisory_xact_lock(hashtextextended(${hostLockKey(T, id)}, 0))`;
+      holding();
+      await released;
+    });
+    try {
+      await held;
+      const start = '2027-03-01T13:00:00.000Z';
+      let waitingSettled = 0;
+      const waiting = PEOPLE.slice(0, 2).map((id) => book(id, start).finally(() => waitingSettled++));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const others = await Promise.all(PEOPLE.slice(2).map((id) => book(id, start)));
+      expect(others.map((a) => a.status)).toEqual(PEOPLE.slice(2).map(() => 201));
+      expect(waitingSettled).toBe(0);
+      release();
+      expect((await Promise.all(waiting)).map((a) => a.status)).toEqual([201, 201]);
+      expect((await storedAt(start)).map((r) => r.organizer)).toEqual(PEOPLE);
+    } finally {
+      release();
+      await holder;
+      await outsider.end();
+    }
   });
 
   it('never books one person twice from the same burst', async () => {
