@@ -30,22 +30,61 @@ interface WallClock {
   offsetMs: number;
 }
 
-// Wall-clock fields come from the engine's cached zone offsets, read with UTC getters, each
-// instant once: formatting through date-fns-tz costs a fresh Intl call per field, and an
-// availability answer presents hundreds of slots.
+const DAY_MS = 86_400_000;
+
+interface LocalDay {
+  /** "2026-03-03" */
+  date: string;
+  /** "Tue 3 Mar" */
+  day: string;
+}
+
+/** A local day's names by its number (days since 1970-01-01, the same in every zone). */
+const localDays = new Map<number, LocalDay>();
+
+function localDay(dayNumber: number): LocalDay {
+  let named = localDays.get(dayNumber);
+  if (!named) {
+    const w = new Date(dayNumber * DAY_MS);
+    const year = w.getUTCFullYear();
+    const month = w.getUTCMonth();
+    named = {
+      date: `${year >= 1000 ? year : pad(year, 4)}-${TWO_DIGITS[month + 1]}-${TWO_DIGITS[w.getUTCDate()]}`,
+      day: `${WEEKDAYS[w.getUTCDay()]} ${w.getUTCDate()} ${MONTHS[month]}`,
+    };
+    if (localDays.size >= 4096) localDays.clear();
+    localDays.set(dayNumber, named);
+  }
+  return named;
+}
+
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => pad(n, 3));
+/** Instants whose year has four digits, where toISOString writes "YYYY-MM-DDTHH:mm:ss.sssZ". */
+const FOUR_DIGIT_YEARS = [Date.parse('0000-01-01T00:00:00Z'), Date.parse('+010000-01-01T00:00:00Z')] as const;
+
+/** What Date#toISOString writes, from the day's names made once (a slot list has a handful of days). */
+function isoUtc(date: Date): string {
+  const ms = date.getTime();
+  if (!(ms >= FOUR_DIGIT_YEARS[0] && ms < FOUR_DIGIT_YEARS[1])) return date.toISOString();
+  const dayNumber = Math.floor(ms / DAY_MS);
+  const sinceMidnight = ms - dayNumber * DAY_MS;
+  const hours = TWO_DIGITS[Math.floor(sinceMidnight / 3_600_000)];
+  const minutes = TWO_DIGITS[Math.floor(sinceMidnight / 60_000) % 60];
+  const seconds = TWO_DIGITS[Math.floor(sinceMidnight / 1000) % 60];
+  return `${localDay(dayNumber).date}T${hours}:${minutes}:${seconds}.${THREE_DIGITS[sinceMidnight % 1000]}Z`;
+}
+
+// Wall-clock fields come from the engine's cached zone offsets and each local day's names, made
+// once: formatting through date-fns-tz costs a fresh Intl call per field, and an availability
+// answer presents hundreds of slots on a handful of days.
 function wallClock(ms: number, timeZone: string): WallClock {
   const offsetMs = offsetAt(timeZone, ms);
-  const w = new Date(ms + offsetMs);
-  const year = w.getUTCFullYear();
-  const month = w.getUTCMonth();
-  const date = w.getUTCDate();
-  const time = `${TWO_DIGITS[w.getUTCHours()]}:${TWO_DIGITS[w.getUTCMinutes()]}`;
-  return {
-    iso: `${year >= 1000 ? year : pad(year, 4)}-${TWO_DIGITS[month + 1]}-${TWO_DIGITS[date]}T${time}:${TWO_DIGITS[w.getUTCSeconds()]}${formatOffset(offsetMs)}`,
-    time,
-    day: `${WEEKDAYS[w.getUTCDay()]} ${date} ${MONTHS[month]}`,
-    offsetMs,
-  };
+  const local = ms + offsetMs;
+  const dayNumber = Math.floor(local / DAY_MS);
+  const { date, day } = localDay(dayNumber);
+  const sinceMidnight = local - dayNumber * DAY_MS;
+  const time = `${TWO_DIGITS[Math.floor(sinceMidnight / 3_600_000)]}:${TWO_DIGITS[Math.floor(sinceMidnight / 60_000) % 60]}`;
+  return { iso: `${date}T${time}:${TWO_DIGITS[Math.floor(sinceMidnight / 1000) % 60]}${formatOffset(offsetMs)}`, time, day, offsetMs };
 }
 
 export interface PresentedSlot {
@@ -97,8 +136,8 @@ export function presentSlot(slot: Slot, viewerTimeZone: string): PresentedSlot {
   return {
     start: from.iso,
     end: until.iso,
-    startUtc: slot.start.toISOString(),
-    endUtc: slot.end.toISOString(),
+    startUtc: isoUtc(slot.start),
+    endUtc: isoUtc(slot.end),
     label: slotLabel(slot.start, slot.end, from, until, viewerTimeZone),
     hostIds: [...slot.hostIds],
   };

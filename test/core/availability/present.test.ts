@@ -57,4 +57,27 @@ describe('formatting agrees with date-fns-tz', () => {
     }
     expect(mismatches).toEqual([]);
   });
+
+  it('writes UTC instants exactly as Date#toISOString does, in every year and millisecond', () => {
+    const instants = [
+      Date.UTC(2026, 2, 3, 14, 30),
+      Date.parse('0000-01-01T00:00:00.000Z'),
+      Date.parse('0999-12-31T23:59:59.999Z'),
+      Date.parse('1969-12-31T23:59:59.999Z'),
+      0,
+      Date.parse('9999-12-31T23:59:59.999Z'),
+      Date.parse('+010000-01-01T00:00:00.000Z'),
+      Date.parse('-000001-06-01T12:00:00.000Z'),
+    ];
+    // Seeded walk over years 0 to 9999, milliseconds included.
+    for (let i = 0, x = 7; i < 5_000; i++) {
+      x = (x * 48_271) % 2_147_483_647;
+      instants.push(Math.floor(-62_167_219_200_000 + (x / 2_147_483_647) * 315_569_520_000_000));
+    }
+    const mismatches = instants
+      .map((ms) => new Date(ms))
+      .map((d) => [presentSlot({ start: d, end: d, hostIds: [] }, 'UTC').startUtc, d.toISOString()])
+      .filter(([ours, theirs]) => ours !== theirs);
+    expect(mismatches).toEqual([]);
+  });
 });
