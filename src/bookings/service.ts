@@ -108,12 +108,13 @@ export async function createBooking(db: Database, teamId: string, input: CreateB
   const progress: WriteProgress = { stage: 'read' };
   const external = await externalBusyFor(clock, teamId, hostIds, busyWindow(data.start, now));
   try {
-    return await bookingWrites.run(db, teamId, hostIds.map((id) => hostLockKey(teamId, id)), async (tx) => {
+    const hostLocks = hostIds.map((id) => hostLockKey(teamId, id));
+    return await bookingWrites.run(db, teamId, hostLocks, async (tx) => {
       progress.stage = 'read';
       // Sent together, in this order (one round trip on postgres.js): the hosts' locks if they are
       // free at once, the key's earlier use, then the type and the hosts' hours and busy time, read
       // under the locks when they were taken. Only a contended host costs a second read.
-      const locked = tryLockKeys(tx, hostIds.map((id) => hostLockKey(teamId, id)));
+      const locked = tryLockKeys(tx, hostLocks);
       const earlier = data.idempotencyKey ? idempotencyKeyUse(tx, data.idempotencyKey) : undefined;
       const read = loadSlotInputs(tx, { id: data.meetingTypeId, activeOnly: true, field: 'meetingTypeId' }, hostIds, ...busyWindow(data.start, now), {
         field: (id) => (id === data.organizerId ? 'organizerId' : 'hostIds'),

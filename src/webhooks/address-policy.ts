@@ -22,6 +22,17 @@ export function refusedWebhookAddress(url: string): string | undefined {
   return v4 ? refusedIpv4(v4) : undefined;
 }
 
+/** The URL's host when it is a name, to be judged by what it resolves to; undefined for an address written in the URL (judged by refusedWebhookAddress) or no URL at all. */
+export function hostNameToResolve(url: string): string | undefined {
+  let hostname: string;
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+  return hostname.startsWith('[') || ipv4(hostname) ? undefined : hostname;
+}
+
 /** Why an address a name resolved to (as node:dns writes it) is refused, if it is. */
 export function refusedResolvedAddress(address: string): string | undefined {
   const v4 = ipv4(address);

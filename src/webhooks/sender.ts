@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { getRuntimeKey } from 'hono/adapter';
 import type { Database } from '../db/client.js';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema.js';
 import { withTeam, withoutTeam, type Tx } from '../db/tenant.js';
@@ -8,8 +9,7 @@ import { WEBHOOKS_CHANNEL, notify, type WebhookAttemptView, type WebhookDelivery
 import { giveUpPending, toEndpoint, type WebhookEndpoint } from './endpoints.js';
 import { testPayload } from './payload.js';
 import { signWebhook } from './signing.js';
-import { getRuntimeKey } from 'hono/adapter';
-import { refusedResolvedAddress, refusedWebhookAddress } from './address-policy.js';
+import { hostNameToResolve, refusedResolvedAddress, refusedWebhookAddress } from './address-policy.js';
 
 /**
  * Sends webhook deliveries: claims due ones across teams (FOR UPDATE SKIP LOCKED, with a lease and
@@ -195,7 +195,7 @@ export class WebhookSender extends WorkLoop {
   }
 
   private async send(claim: Claimed, trigger: WebhookAttemptView['trigger']): Promise<AttemptOutcome> {
-    const outcome = await postWebhook(claim, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.options.resolveHost ?? resolveHost);
+    const outcome = await postWebhook(claim, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.options.resolveHost);
     let disabled: WebhookEndpoint | undefined;
     try {
       disabled = await withTeam(this.db, claim.teamId, (tx) => this.settle(tx, claim, trigger, outcome), SENDER_LIMITS);
@@ -379,8 +379,8 @@ async function readSnippet(response: Response): Promise<string | null> {
 
 /** Why the URL's host name is refused: an address it resolves to is. An address in the URL was judged already. */
 async function refusedByName(url: string, resolve: HostResolver | undefined): Promise<string | undefined> {
-  const { hostname } = new URL(url);
-  if (!resolve || hostname.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(hostname)) return undefined;
+  const hostname = hostNameToResolve(url);
+  if (!resolve || !hostname) return undefined;
   let addresses: string[];
   try {
     addresses = await resolve(hostname);

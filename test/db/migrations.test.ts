@@ -1,35 +1,13 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
-import { migrationsFolder, openDatabase, type DatabaseHandle } from '../../src/db/client.js';
-import { databaseKinds, type DatabaseKind } from '../support/databases.js';
+import { migrationsFolder, type DatabaseHandle } from '../../src/db/client.js';
+import { databaseKinds, openEmptyDatabase } from '../support/databases.js';
 import { rawRows } from '../support/sql.js';
-
-/** An empty database, not migrated: in memory on PGlite, a scratch database on Postgres (dropped on close). */
-async function emptyDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
-  if (kind === 'pglite') return openDatabase({ dataDir: 'memory://', migrate: false });
-  const url = new URL(process.env.DATABASE_URL!);
-  const name = `migrations_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  const handle = await openDatabase({ url: scratch.toString(), max: 2, migrate: false });
-  return {
-    ...handle,
-    close: async () => {
-      await handle.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 /** The migrations folder as it was up to and including the migration tagged `lastTag`. */
 async function migrationsUpTo(lastTag: string): Promise<string> {
@@ -53,7 +31,7 @@ describe.each(databaseKinds())('migrations over existing data on %s', (kind) => 
   async function migrateOver(lastTag: string, seed: SQL, check: (db: DatabaseHandle['db']) => Promise<void>): Promise<void> {
     const before = await migrationsUpTo(lastTag);
     dirs.push(before);
-    const handle = await emptyDatabase(kind);
+    const handle = await openEmptyDatabase(kind);
     try {
       await migrate(handle.db as never, { migrationsFolder: before });
       await rawRows(handle.db, seed);

@@ -17,15 +17,25 @@ export async function openTestDatabase(kind: DatabaseKind, options: { max?: numb
     const snapshot = new Blob([await readFile(inject('pgliteSnapshot'))]);
     return openDatabase({ snapshot, migrate: false });
   }
-  const url = process.env.DATABASE_URL!;
   const template = inject('postgresTemplate');
-  const name = `${template}_${randomBytes(4).toString('hex')}`;
+  return scratchPostgres(`${template}_${randomBytes(4).toString('hex')}`, template, options.max ?? 10);
+}
+
+/** An empty database, not migrated: in memory on PGlite, a scratch one on Postgres (dropped on close). */
+export async function openEmptyDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
+  if (kind === 'pglite') return openDatabase({ dataDir: 'memory://', migrate: false });
+  return scratchPostgres(`empty_${randomBytes(4).toString('hex')}`, undefined, 2);
+}
+
+/** A new Postgres database `name` (a copy of `template`, if given), dropped when the handle closes. */
+async function scratchPostgres(name: string, template: string | undefined, max: number): Promise<DatabaseHandle> {
+  const url = process.env.DATABASE_URL!;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name} template ${template}`);
+  await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const testUrl = new URL(url);
   testUrl.pathname = `/${name}`;
-  const handle = await openDatabase({ url: testUrl.toString(), max: options.max ?? 10, migrate: false });
+  const handle = await openDatabase({ url: testUrl.toString(), max, migrate: false });
   urls.set(handle.db, testUrl.toString());
   return {
     ...handle,

@@ -1,5 +1,5 @@
 import { formatInTimeZone } from 'date-fns-tz';
-import { offsetAt } from './local-time.js';
+import { DAY_MS, offsetAt } from './local-time.js';
 import type { Slot } from './types.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -30,8 +30,6 @@ interface WallClock {
   offsetMs: number;
 }
 
-const DAY_MS = 86_400_000;
-
 interface LocalDay {
   /** "2026-03-03" */
   date: string;
@@ -58,6 +56,18 @@ function localDay(dayNumber: number): LocalDay {
   return named;
 }
 
+/** A wall-clock instant (local time written as UTC milliseconds) as its day's names and its time of day. */
+function splitWall(wall: number): { names: LocalDay; time: string; seconds: string; millis: number } {
+  const dayNumber = Math.floor(wall / DAY_MS);
+  const sinceMidnight = wall - dayNumber * DAY_MS;
+  return {
+    names: localDay(dayNumber),
+    time: `${TWO_DIGITS[Math.floor(sinceMidnight / 3_600_000)]}:${TWO_DIGITS[Math.floor(sinceMidnight / 60_000) % 60]}`,
+    seconds: TWO_DIGITS[Math.floor(sinceMidnight / 1000) % 60]!,
+    millis: sinceMidnight % 1000,
+  };
+}
+
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => pad(n, 3));
 /** Instants whose year has four digits, where toISOString writes "YYYY-MM-DDTHH:mm:ss.sssZ". */
 const FOUR_DIGIT_YEARS = [Date.parse('0000-01-01T00:00:00Z'), Date.parse('+010000-01-01T00:00:00Z')] as const;
@@ -66,12 +76,8 @@ const FOUR_DIGIT_YEARS = [Date.parse('0000-01-01T00:00:00Z'), Date.parse('+01000
 function isoUtc(date: Date): string {
   const ms = date.getTime();
   if (!(ms >= FOUR_DIGIT_YEARS[0] && ms < FOUR_DIGIT_YEARS[1])) return date.toISOString();
-  const dayNumber = Math.floor(ms / DAY_MS);
-  const sinceMidnight = ms - dayNumber * DAY_MS;
-  const hours = TWO_DIGITS[Math.floor(sinceMidnight / 3_600_000)];
-  const minutes = TWO_DIGITS[Math.floor(sinceMidnight / 60_000) % 60];
-  const seconds = TWO_DIGITS[Math.floor(sinceMidnight / 1000) % 60];
-  return `${localDay(dayNumber).date}T${hours}:${minutes}:${seconds}.${THREE_DIGITS[sinceMidnight % 1000]}Z`;
+  const w = splitWall(ms);
+  return `${w.names.date}T${w.time}:${w.seconds}.${THREE_DIGITS[w.millis]}Z`;
 }
 
 // Wall-clock fields come from the engine's cached zone offsets and each local day's names, made
@@ -79,12 +85,8 @@ function isoUtc(date: Date): string {
 // answer presents hundreds of slots on a handful of days.
 function wallClock(ms: number, timeZone: string): WallClock {
   const offsetMs = offsetAt(timeZone, ms);
-  const local = ms + offsetMs;
-  const dayNumber = Math.floor(local / DAY_MS);
-  const { date, day } = localDay(dayNumber);
-  const sinceMidnight = local - dayNumber * DAY_MS;
-  const time = `${TWO_DIGITS[Math.floor(sinceMidnight / 3_600_000)]}:${TWO_DIGITS[Math.floor(sinceMidnight / 60_000) % 60]}`;
-  return { iso: `${date}T${time}:${TWO_DIGITS[Math.floor(sinceMidnight / 1000) % 60]}${formatOffset(offsetMs)}`, time, day, offsetMs };
+  const w = splitWall(ms + offsetMs);
+  return { iso: `${w.names.date}T${w.time}:${w.seconds}${formatOffset(offsetMs)}`, time: w.time, day: w.names.day, offsetMs };
 }
 
 export interface PresentedSlot {
